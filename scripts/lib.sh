@@ -1,0 +1,58 @@
+# shellcheck shell=bash
+# Helpers shared by scripts/*.sh and bench/*.sh. Source it, do not run it;
+# the sourcing script has already done `set -euo pipefail`.
+
+# Let set -e reach into $(...) too, so a failing command there stops the script.
+shopt -s inherit_errexit
+
+# Repository root (this file lives in ROOT/scripts), whatever the caller's cwd.
+SHOP_ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
+SHOP_PG="$SHOP_ROOT/scripts/pg.sh"
+SHOP_PGBIN=/usr/lib/postgresql/15/bin
+export SHOP_ROOT SHOP_PG SHOP_PGBIN
+
+shop_log() { printf '==> %s\n' "$*" >&2; }
+shop_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# shop_build NAME CMAKE_ARGS...: configure build/NAME with Ninja, then build it.
+# Joined with && (not left to set -e) so the status is right inside `if`.
+shop_build() {
+  local name=$1
+  shift
+  shop_log "configure and build build/$name"
+  cmake -S "$SHOP_ROOT" -B "$SHOP_ROOT/build/$name" -G Ninja "$@" &&
+    cmake --build "$SHOP_ROOT/build/$name"
+}
+
+shop_config_known() { [[ $1 == release || $1 == asan ]]; }
+
+# shop_build_config release|asan: the one place the configurations are defined.
+shop_build_config() {
+  case $1 in
+    release) shop_build release -DCMAKE_BUILD_TYPE=Release ;;
+    asan) shop_build asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHOP_SANITIZE=ON ;;
+    *) shop_die "unknown build configuration '$1' (known: release asan)" ;;
+  esac
+}
+
+# Throwaway cluster: shop_throwaway_start sets SHOP_TMP (a fresh temp dir that
+# holds the cluster) and SHOP_PG_PORT. The caller sets `trap ... EXIT` that
+# runs shop_throwaway_cleanup *before* calling it.
+SHOP_TMP=
+SHOP_PG_PORT=
+shop_throwaway_start() {
+  SHOP_TMP=$(mktemp -d "${TMPDIR:-/tmp}/shopd.XXXXXX")
+  # mktemp makes it 700; when we are root the cluster runs as postgres, which
+  # must be able to traverse it.
+  chmod 711 "$SHOP_TMP"
+  SHOP_PG_PORT=$("$SHOP_PG" free-port)
+  shop_log "throwaway PostgreSQL on 127.0.0.1:$SHOP_PG_PORT ($SHOP_TMP/pg)"
+  "$SHOP_PG" start-throwaway "$SHOP_TMP/pg" "$SHOP_PG_PORT"
+}
+
+shop_throwaway_cleanup() {
+  [[ -n $SHOP_TMP ]] || return 0
+  "$SHOP_PG" stop "$SHOP_TMP/pg" || true
+  rm -rf -- "$SHOP_TMP"
+  SHOP_TMP=
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Build shopd (Release) and serve it against the local development PostgreSQL.
+# Usage: scripts/run.sh [ARGS...]   build, start the database, exec `shopd serve ARGS...`
+#        scripts/run.sh stop-db     stop the development PostgreSQL
+# If SHOPD_DATABASE_URL is already set, that database is used and none is started.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+cd "$SHOP_ROOT"
+
+pg_data=var/pg/data
+pg_port=54320
+
+if [[ ${1:-} == stop-db ]]; then
+  exec "$SHOP_PG" stop "$pg_data"
+fi
+
+scripts/deps.sh
+shop_build_config release
+
+if [[ -z ${SHOPD_DATABASE_URL:-} ]]; then
+  "$SHOP_PG" start "$pg_data" "$pg_port"
+  "$SHOP_PG" ensure-db "$pg_data" "$pg_port" shopd shopd var/pg/password
+  SHOPD_DATABASE_URL=$("$SHOP_PG" url "$pg_data" "$pg_port" shopd shopd var/pg/password)
+  export SHOPD_DATABASE_URL
+  shop_log "database: PostgreSQL on 127.0.0.1:$pg_port (data in $pg_data); it keeps running: stop it with scripts/run.sh stop-db"
+else
+  shop_log "database: SHOPD_DATABASE_URL from the environment (no local PostgreSQL started)"
+fi
+
+exec build/release/bin/shopd serve "$@"

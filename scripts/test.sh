@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Build and run every test (Release, then ASan+UBSan) against a throwaway PostgreSQL.
+# Usage: scripts/test.sh [CTEST_ARGS...]     e.g. scripts/test.sh -R http
+# Env:   SHOP_TEST_CONFIGS="release asan"    the configurations to build and test
+# Tests get SHOPD_TEST_PG_URL=postgresql://postgres@127.0.0.1:PORT/postgres (trust auth).
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+cd "$SHOP_ROOT"
+
+read -r -a configs <<<"${SHOP_TEST_CONFIGS:-release asan}"
+((${#configs[@]})) || shop_die "SHOP_TEST_CONFIGS is empty (use e.g. \"release asan\")"
+for c in "${configs[@]}"; do
+  shop_config_known "$c" || shop_die "SHOP_TEST_CONFIGS: unknown configuration '$c' (known: release asan)"
+done
+
+scripts/deps.sh
+
+# Build everything first (one after the other: ninja already uses both cores),
+# so that no database idles through the builds. A failed build is reported at
+# the end; the other configurations still build and run.
+declare -A result=()
+built=()
+for c in "${configs[@]}"; do
+  if shop_build_config "$c"; then built+=("$c"); else result[$c]="FAIL (build failed)"; fi
+done
+
+trap shop_throwaway_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+passed=0
+failed=0
+# run_ctest CONFIG CTEST_ARGS...: records result[CONFIG], adds to passed/failed.
+run_ctest() {
+  local c=$1 out rc=0 line=
+  shift
+  local -a envs=()
+  if [[ $c == asan ]]; then
+    envs=("ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
+      "UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}")
+  fi
+  out="$SHOP_TMP/ctest-$c.log"
+  shop_log "ctest build/$c"
+  env "${envs[@]}" ctest --test-dir "build/$c" --output-on-failure -j2 --no-tests=error "$@" 2>&1 |
+    tee "$out" || rc=$?
+  # ctest's summary: "NN% tests passed, F tests failed out of T"
+  line=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' "$out" | tail -n 1 || true)
+  if [[ $line =~ ([0-9]+)\ tests\ failed\ out\ of\ ([0-9]+) ]]; then
+    local f=${BASH_REMATCH[1]} t=${BASH_REMATCH[2]}
+    passed=$((passed + t - f))
+    failed=$((failed + f))
+    if ((rc == 0)); then result[$c]="PASS ($t tests)"; else result[$c]="FAIL ($f of $t tests failed)"; fi
+  else
+    ((rc != 0)) || rc=1
+    result[$c]="FAIL (ctest exit $rc, no summary)"
+  fi
+  [[ $rc == 0 ]]
+}
+
+status=0
+if ((${#built[@]})); then
+  shop_throwaway_start
+  export SHOPD_TEST_PG_URL="postgresql://postgres@127.0.0.1:$SHOP_PG_PORT/postgres"
+  for c in "${built[@]}"; do
+    run_ctest "$c" "$@" || status=1
+  done
+fi
+((${#built[@]} == ${#configs[@]})) || status=1
+
+echo
+echo "== test summary =="
+for c in "${configs[@]}"; do
+  echo "$c: ${result[$c]}"
+done
+echo "total: $passed passed, $failed failed"
+exit "$status"

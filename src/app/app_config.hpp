@@ -1,0 +1,32 @@
+#pragma once
+
+#include "shop/infra/config/settings.hpp"
+#include "shop/infra/db/database.hpp"
+#include "shop/infra/http/server.hpp"
+#include "shop/infra/log/log.hpp"
+
+#include <optional>
+#include <span>
+#include <string>
+
+namespace shop::app {
+
+enum class Environment { kDevelopment, kProduction };
+
+struct AppConfig {
+  Environment environment = Environment::kDevelopment;
+  infra::http::ServerOptions server;
+  infra::db::DatabaseOptions database;
+  bool auto_migrate = true;
+  std::chrono::milliseconds database_wait{10'000};
+  infra::log::Level log_level = infra::log::Level::kInfo;
+};
+
+// Every knob shopd reads: its file key, environment variable, default and meaning.
+std::span<const infra::config::Knob> knobs();
+
+// Reads the file (explicit path, else $SHOPD_CONFIG, else config/shopd.toml if present) and the
+// environment; throws ConfigError naming the first bad key.
+AppConfig load_config(std::optional<std::string> explicit_path);
+
+}  // namespace shop::app

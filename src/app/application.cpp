@@ -1,0 +1,120 @@
+#include "application.hpp"
+
+#include "openapi_document.hpp"
+#include "ops_routes.hpp"
+
+#include "shop/infra/http/problem.hpp"
+#include "shop/infra/http/server.hpp"
+#include "shop/infra/log/log.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <fmt/format.h>
+
+#include <csignal>
+#include <thread>
+
+namespace shop::app {
+
+std::span<const infra::EmbeddedFile> embedded_migrations();
+std::span<const infra::EmbeddedFile> openapi_fragments();
+
+namespace {
+
+namespace log = infra::log;
+
+// Database failures a handler did not handle itself become 503s the client may retry.
+std::optional<infra::http::Response> map_infrastructure_error(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const infra::db::Unavailable&) {
+    return infra::http::Problem(503, "service_unavailable", "Service unavailable",
+                                "The database is unavailable; try again shortly.")
+        .header("Retry-After", "1")
+        .to_response();
+  } catch (const infra::db::SerializationFailure&) {
+    return infra::http::Problem(503, "service_unavailable", "Service unavailable",
+                                "The request conflicted with concurrent ones; try again.")
+        .header("Retry-After", "1")
+        .to_response();
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+void register_pool_metrics(infra::metrics::Registry& metrics, infra::db::Database& db) {
+  metrics.gauge("shopd_db_pool_size", "Database connections in the pool.", {},
+                [&db] { return static_cast<double>(db.pool_size()); });
+  metrics.gauge("shopd_db_pool_in_use", "Database connections running a unit of work.", {},
+                [&db] { return static_cast<double>(db.in_use()); });
+  metrics.gauge("shopd_db_pool_waiting", "Units of work waiting for a database connection.", {},
+                [&db] { return static_cast<double>(db.waiting()); });
+}
+
+}  // namespace
+
+Application::Application(AppConfig config)
+    : config_(std::move(config)),
+      db_(config_.database),
+      migrator_(db_, infra::db::load_migrations(embedded_migrations())) {
+  register_pool_metrics(metrics_, db_);
+  register_ops_routes(router_, {db_, migrator_.latest(), metrics_, build_openapi_document(openapi_fragments())});
+}
+
+bool Application::wait_for_database() {
+  const auto deadline = std::chrono::steady_clock::now() + config_.database_wait;
+  for (;;) {
+    try {
+      auto ping = [](infra::db::Session& s) { s.sql() << "SELECT 1"; };
+      db_.autocommit_blocking(ping);
+      return true;
+    } catch (const infra::db::Unavailable& e) {
+      if (std::chrono::steady_clock::now() >= deadline) {
+        log::error("app", "the database does not answer", {{"error", e.what()}});
+        return false;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+  }
+}
+
+int Application::migrate() {
+  if (!wait_for_database()) return 1;
+  const auto applied = migrator_.apply_pending();
+  log::info("app", applied.empty() ? "migrations are current" : "migrations applied",
+            {{"applied", applied.size()}, {"latest", migrator_.latest() ? migrator_.latest()->version : 0}});
+  return 0;
+}
+
+int Application::serve() {
+  log::info("app", "starting", {{"env", config_.environment == Environment::kProduction ? "production" : "development"}});
+  if (!wait_for_database()) return 1;
+  if (config_.auto_migrate) {
+    migrator_.apply_pending();
+  } else {
+    const auto status = migrator_.status();
+    if (!status.edited.empty()) {
+      log::error("app", "an applied migration was edited; refusing to start", {{"migration", status.edited.front()->name}});
+      return 1;
+    }
+    if (!status.pending.empty()) {
+      log::error("app", "pending migrations; run `shopd migrate` first (auto_migrate is off)",
+                 {{"pending", status.pending.size()}, {"first", status.pending.front()->name}});
+      return 1;
+    }
+  }
+
+  infra::http::Server server(config_.server, router_, metrics_, map_infrastructure_error);
+  server.start();
+  boost::asio::signal_set signals(server.io_context(), SIGINT, SIGTERM);
+  signals.async_wait([&server](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    log::info("app", "signal received; draining", {{"signal", signal}});
+    server.drain();
+  });
+  server.wait();
+  log::info("app", "stopped");
+  return 0;
+}
+
+}  // namespace shop::app

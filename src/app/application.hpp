@@ -1,0 +1,34 @@
+#pragma once
+
+#include "app_config.hpp"
+
+#include "shop/infra/db/database.hpp"
+#include "shop/infra/db/migrator.hpp"
+#include "shop/infra/http/router.hpp"
+#include "shop/infra/metrics/registry.hpp"
+
+namespace shop::app {
+
+// The composition root: infrastructure built from config, every module wired to it, every route
+// registered. Constructing it touches no network; the database connects on first use.
+class Application {
+ public:
+  explicit Application(AppConfig config);
+
+  // Applies or checks migrations as configured, then serves until SIGTERM/SIGINT. Returns the exit code.
+  int serve();
+  // `shopd migrate`: applies pending migrations. Returns the exit code.
+  int migrate();
+  const infra::http::Router& router() const { return router_; }
+
+ private:
+  bool wait_for_database();
+
+  AppConfig config_;
+  infra::metrics::Registry metrics_;
+  infra::db::Database db_;
+  infra::db::Migrator migrator_;
+  infra::http::Router router_;
+};
+
+}  // namespace shop::app

@@ -1,0 +1,110 @@
+// shopd: the commerce backend. `shopd --help` lists the commands and every configuration key.
+#include "app_config.hpp"
+#include "application.hpp"
+
+#include "shop/infra/db/migrator.hpp"
+#include "shop/infra/log/log.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace {
+
+constexpr const char* kUsage = R"(shopd: a commerce backend in one binary
+
+Usage: shopd [--config PATH] [COMMAND]
+
+Commands:
+  serve      serve the HTTP API (the default); migrates first in development
+  migrate    apply pending database migrations and exit
+  routes     print the HTTP routes this binary serves and exit
+
+Options:
+  --config PATH   configuration file (default: $SHOPD_CONFIG, else config/shopd.toml if present)
+  -h, --help      show this help
+  --version       print the version
+
+Configuration (file key, environment variable that overrides it, default):
+)";
+
+void print_help() {
+  std::cout << kUsage;
+  for (const auto& knob : shop::app::knobs()) {
+    std::cout << fmt::format("  {:<28} {:<28} {}\n      {}\n", knob.key, knob.env,
+                             knob.default_value.empty() ? "-" : knob.default_value, knob.help);
+  }
+}
+
+int run(int argc, char** argv) {
+  std::optional<std::string> config_path;
+  std::string command = "serve";
+  bool command_seen = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "-h" || arg == "--help") {
+      print_help();
+      return 0;
+    } else if (arg == "--version") {
+      std::cout << "shopd " << SHOPD_VERSION << "\n";
+      return 0;
+    } else if (arg == "--config" && i + 1 < argc) {
+      config_path = argv[++i];
+    } else if (arg.starts_with("--config=")) {
+      config_path = arg.substr(9);
+    } else if (!arg.starts_with("-") && !command_seen) {
+      command = arg;
+      command_seen = true;
+    } else {
+      std::cerr << "shopd: unexpected argument '" << arg << "' (see shopd --help)\n";
+      return 2;
+    }
+  }
+  if (command != "serve" && command != "migrate" && command != "routes") {
+    std::cerr << "shopd: unknown command '" << command << "' (see shopd --help)\n";
+    return 2;
+  }
+
+  shop::app::AppConfig config;
+  try {
+    config = shop::app::load_config(config_path);
+  } catch (const shop::infra::config::ConfigError& e) {
+    std::cerr << "shopd: " << e.what() << "\n";
+    return 2;
+  }
+  shop::infra::log::set_level(config.log_level);
+  // libpq waits for an unreachable host for as long as TCP does unless told otherwise.
+  setenv("PGCONNECT_TIMEOUT", "5", 0);
+
+  shop::app::Application app(std::move(config));
+  if (command == "routes") {
+    for (const auto& route : app.router().routes()) {
+      std::cout << shop::infra::http::method_name(route.method) << ' ' << route.pattern << '\n';
+    }
+    return 0;
+  }
+  try {
+    return command == "migrate" ? app.migrate() : app.serve();
+  } catch (const shop::infra::db::MigrationError& e) {
+    shop::infra::log::error("app", "migration refused", {{"error", e.what()}});
+    return 1;
+  } catch (const shop::infra::db::DbError& e) {
+    shop::infra::log::error("app", "database error", {{"error", e.what()}, {"sqlstate", e.sqlstate()}});
+    return 1;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    shop::infra::log::error("app", "fatal", {{"error", e.what()}});
+    return 1;
+  }
+}

@@ -1,0 +1,214 @@
+#include "shop/infra/db/database.hpp"
+
+#include "shop/infra/log/log.hpp"
+
+#include <fmt/format.h>
+#include <libpq-fe.h>
+#include <soci/postgresql/soci-postgresql.h>
+
+#include <random>
+#include <thread>
+
+namespace shop::infra::db {
+namespace {
+
+PGconn* raw_connection(soci::session& sql) {
+  // static_cast: every session here is PostgreSQL, and SOCI does not export the typeinfo dynamic_cast needs.
+  auto* backend = static_cast<soci::postgresql_session_backend*>(sql.get_backend());
+  return backend == nullptr ? nullptr : backend->conn_;
+}
+
+bool is_broken(soci::session& sql) {
+  PGconn* conn = raw_connection(sql);
+  return conn == nullptr || PQstatus(conn) != CONNECTION_OK;
+}
+
+bool is_unavailable_state(const std::string& state) {
+  // 08: connection exception; 57P01..03: admin/crash shutdown, cannot connect now.
+  return state.starts_with("08") || state == "57P01" || state == "57P02" || state == "57P03";
+}
+
+// Turns a SOCI error into one of errors.hpp; anything else (a domain exception from the unit of work)
+// passes through untouched.
+[[noreturn]] void rethrow_classified(std::exception_ptr error, bool broken) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const soci::postgresql_soci_error& e) {
+    const std::string state = e.sqlstate();
+    if (broken || is_unavailable_state(state)) throw Unavailable(e.what(), state);
+    if (state == "40001" || state == "40P01") throw SerializationFailure(e.what(), state);
+    if (state == "23505" || state == "23P01") throw Conflict(e.what(), state);
+    throw DbError(e.what(), state);
+  } catch (const soci::soci_error& e) {
+    if (broken) throw Unavailable(e.what(), "08006");
+    throw DbError(e.what(), "");
+  }
+}
+
+// SOCI mangles URIs ("postgresql://u@h/db" reaches the server as database "db="), so URIs and
+// key=value strings alike are handed over as key='value' pairs parsed by libpq itself.
+std::string to_keyword_conninfo(const std::string& url) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
+  if (options == nullptr) {
+    const std::string message = error == nullptr ? "out of memory" : error;
+    PQfreemem(error);
+    throw std::invalid_argument("bad database URL: " + message);
+  }
+  std::string out;
+  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    if (o->val == nullptr) continue;
+    std::string value;
+    for (const char* c = o->val; *c != '\0'; ++c) {
+      if (*c == '\'' || *c == '\\') value += '\\';
+      value += *c;
+    }
+    out += fmt::format("{}{}='{}'", out.empty() ? "" : " ", o->keyword, value);
+  }
+  PQconninfoFree(options);
+  return out;
+}
+
+void backoff(int attempt) {
+  thread_local std::mt19937 rng{std::random_device{}()};
+  const int base_ms = 2 << attempt;  // 4, 8, 16, ... ms
+  std::uniform_int_distribution<int> jitter(0, base_ms);
+  std::this_thread::sleep_for(std::chrono::milliseconds(base_ms + jitter(rng)));
+}
+
+}  // namespace
+
+// Returns its connection to the pool on scope exit; a broken connection is dropped so that the next
+// checkout reconnects.
+class Database::Lease {
+ public:
+  explicit Lease(Database& db) : db_(db), sql_(db.checkout()) {}
+  ~Lease() {
+    if (sql_ && is_broken(*sql_)) sql_.reset();
+    db_.give_back(std::move(sql_));
+  }
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+  soci::session& sql() { return *sql_; }
+  bool broken() { return is_broken(*sql_); }
+
+ private:
+  Database& db_;
+  std::unique_ptr<soci::session> sql_;
+};
+
+void Session::execute_script(std::string_view sql) {
+  PGconn* conn = raw_connection(sql_);
+  PGresult* result = PQexec(conn, std::string(sql).c_str());
+  const auto status = PQresultStatus(result);
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+    PQclear(result);
+    return;
+  }
+  const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  const std::string sqlstate = state == nullptr ? "" : state;
+  const std::string message = PQresultErrorMessage(result);
+  PQclear(result);
+  if (is_broken(sql_) || is_unavailable_state(sqlstate)) throw Unavailable(message, sqlstate);
+  throw DbError(message, sqlstate);
+}
+
+Database::Database(DatabaseOptions options)
+    : options_(std::move(options)),
+      conninfo_(to_keyword_conninfo(options_.url)),
+      idle_(options_.pool_size),
+      workers_(options_.pool_size) {}
+
+Database::~Database() { workers_.join(); }
+
+std::unique_ptr<soci::session> Database::connect() {
+  try {
+    auto sql = std::make_unique<soci::session>(soci::postgresql, conninfo_);
+    // Server NOTICEs would go to stderr through libpq; the timeout bounds a runaway statement.
+    *sql << fmt::format("SET client_min_messages = warning; SET statement_timeout = {}",
+                        options_.statement_timeout.count());
+    return sql;
+  } catch (const soci::soci_error& e) {
+    throw Unavailable(fmt::format("cannot connect to the database: {}", e.what()), "08001");
+  }
+}
+
+std::unique_ptr<soci::session> Database::checkout() {
+  std::unique_ptr<soci::session> sql;
+  {
+    std::unique_lock lock(mutex_);
+    available_.wait(lock, [this] { return !idle_.empty(); });
+    sql = std::move(idle_.back());
+    idle_.pop_back();
+  }
+  if (sql) return sql;
+  try {
+    return connect();
+  } catch (...) {
+    give_back(nullptr);  // keep the slot: the next checkout tries again
+    throw;
+  }
+}
+
+void Database::give_back(std::unique_ptr<soci::session> connection) {
+  {
+    std::lock_guard lock(mutex_);
+    idle_.push_back(std::move(connection));
+  }
+  available_.notify_one();
+}
+
+void Database::run_transaction(const std::function<void(Tx&)>& body) {
+  for (int attempt = 1;; ++attempt) {
+    Lease lease(*this);
+    bool begun = false;
+    try {
+      lease.sql().begin();
+      begun = true;
+      Tx tx(lease.sql());
+      body(tx);
+      lease.sql().commit();
+      return;
+    } catch (...) {
+      const bool broken = lease.broken();
+      if (!broken && begun) {
+        try {
+          lease.sql().rollback();
+        } catch (const soci::soci_error&) {
+          // The connection is dropped on return if the rollback broke it.
+        }
+      }
+      try {
+        rethrow_classified(std::current_exception(), broken);
+      } catch (const SerializationFailure& e) {
+        if (attempt >= options_.max_attempts) throw;
+        log::debug("db", "retrying transaction", {{"sqlstate", e.sqlstate()}, {"attempt", attempt}});
+        backoff(attempt);
+      } catch (const Unavailable&) {
+        // A connection that died while idle (server restart) fails at BEGIN, before anything was
+        // sent: retrying on a fresh connection is safe. Later failures have an unknown outcome.
+        if (begun || attempt > 1) throw;
+      }
+    }
+  }
+}
+
+void Database::run_autocommit(const std::function<void(Session&)>& body) {
+  for (int attempt = 1;; ++attempt) {
+    Lease lease(*this);
+    try {
+      Session session(lease.sql());
+      body(session);
+      return;
+    } catch (...) {
+      const bool broken = lease.broken();
+      try {
+        rethrow_classified(std::current_exception(), broken);
+      } catch (const Unavailable&) {
+        if (!broken || attempt > 1) throw;
+      }
+    }
+  }
+}
+
+}  // namespace shop::infra::db

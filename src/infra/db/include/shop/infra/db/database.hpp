@@ -1,0 +1,119 @@
+#pragma once
+
+#include "shop/infra/db/errors.hpp"
+#include "shop/infra/exec/worker_pool.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <soci/soci.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+// The one way into PostgreSQL. SOCI is synchronous, so every unit of work runs on the database
+// worker pool (one thread per pooled connection) and the awaiting coroutine resumes on its own
+// executor. Statements are SOCI's: `session.sql() << kFindProduct, soci::use(id), soci::into(name);`.
+namespace shop::infra::db {
+
+// A pooled connection lent to one unit of work.
+class Session {
+ public:
+  explicit Session(soci::session& sql) : sql_(sql) {}
+  soci::session& sql() { return sql_; }
+  // Runs a script of several statements at once (migrations); SOCI's `<<` takes only one.
+  void execute_script(std::string_view sql);
+
+ private:
+  soci::session& sql_;
+};
+
+// A Session inside an open transaction. Interfaces whose work must be atomic with their caller's take
+// a Tx&, so a module never opens a second transaction for it.
+class Tx : public Session {
+ public:
+  using Session::Session;
+};
+
+struct DatabaseOptions {
+  std::string url;                                  // libpq connection string or URI
+  std::size_t pool_size = 8;                        // connections, and worker threads
+  int max_attempts = 5;                             // for serialization failures and deadlocks
+  std::chrono::milliseconds statement_timeout{30'000};
+};
+
+class Database {
+ public:
+  // Throws std::invalid_argument for a URL libpq cannot parse; connects lazily, on first use.
+  explicit Database(DatabaseOptions options);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Runs fn(Tx&) in a transaction on the worker pool and returns its result. Serialization failures
+  // and deadlocks re-run fn from the start (so fn must have no effects outside the database); other
+  // errors roll back and propagate, database ones as the classes of errors.hpp.
+  template <class F>
+  boost::asio::awaitable<std::invoke_result_t<F&, Tx&>> transact(F fn) {
+    return workers_.call([this, fn = std::move(fn)]() mutable { return transact_blocking(fn); });
+  }
+
+  // Runs fn(Session&) without a transaction: each statement commits on its own and sees its own
+  // snapshot. For single-statement reads and for work that manages its own transactions. fn runs a
+  // second time if the first attempt found its connection broken (after a database restart).
+  template <class F>
+  boost::asio::awaitable<std::invoke_result_t<F&, Session&>> autocommit(F fn) {
+    return workers_.call([this, fn = std::move(fn)]() mutable { return autocommit_blocking(fn); });
+  }
+
+  // The same on the calling thread, for command-line tools and tests; never on an I/O thread.
+  template <class F>
+  std::invoke_result_t<F&, Tx&> transact_blocking(F& fn) {
+    return with_result<std::invoke_result_t<F&, Tx&>, Tx>(fn, [this](auto&& body) { run_transaction(body); });
+  }
+  template <class F>
+  std::invoke_result_t<F&, Session&> autocommit_blocking(F& fn) {
+    return with_result<std::invoke_result_t<F&, Session&>, Session>(fn,
+                                                                     [this](auto&& body) { run_autocommit(body); });
+  }
+
+  std::size_t pool_size() const { return options_.pool_size; }
+  std::size_t in_use() const { return workers_.running(); }
+  std::size_t waiting() const { return workers_.queued(); }
+
+ private:
+  class Lease;
+
+  template <class R, class S, class F, class Runner>
+  static R with_result(F& fn, Runner&& runner) {
+    if constexpr (std::is_void_v<R>) {
+      runner(std::function<void(S&)>([&](S& s) { fn(s); }));
+    } else {
+      std::optional<R> result;
+      runner(std::function<void(S&)>([&](S& s) { result.emplace(fn(s)); }));
+      return std::move(*result);
+    }
+  }
+
+  void run_transaction(const std::function<void(Tx&)>& body);
+  void run_autocommit(const std::function<void(Session&)>& body);
+  std::unique_ptr<soci::session> checkout();
+  void give_back(std::unique_ptr<soci::session> connection);
+  std::unique_ptr<soci::session> connect();
+
+  DatabaseOptions options_;
+  std::string conninfo_;
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<soci::session>> idle_;  // null entries are slots not yet connected
+  exec::WorkerPool workers_;
+};
+
+}  // namespace shop::infra::db

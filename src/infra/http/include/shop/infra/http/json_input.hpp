@@ -1,0 +1,79 @@
+#pragma once
+
+#include "shop/infra/http/message.hpp"
+#include "shop/infra/http/problem.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// Reads and validates a JSON request body. Every bad field is collected, so one 400 names them all;
+// a field the handler did not ask for is `unknown_field`, so a client typo or a smuggled `role`
+// never passes silently. Usage:
+//   JsonInput in(request);
+//   auto name = in.root().text("name", {.min = 1, .max = 50});
+//   auto limit = in.root().integer("purchase_limit", 1, 1000, Presence::kOptional);
+//   in.finish();  // throws Problem 400 if anything was wrong
+namespace shop::infra::http {
+
+enum class Presence { kRequired, kOptional };
+
+struct TextRule {
+  std::size_t min = 0;  // in Unicode code points
+  std::size_t max = 10'000;
+  Presence presence = Presence::kRequired;
+  // An extra check and the message when it fails, e.g. a pattern.
+  std::function<bool(std::string_view)> check = {};
+  std::string_view check_message = {};
+};
+
+class FieldReader {
+ public:
+  FieldReader(const boost::json::object& object, std::string prefix, std::vector<FieldError>& errors);
+
+  std::optional<std::string> text(std::string_view field, const TextRule& rule);
+  std::optional<std::int64_t> integer(std::string_view field, std::int64_t min, std::int64_t max,
+                                      Presence presence = Presence::kRequired);
+  std::optional<bool> boolean(std::string_view field, Presence presence = Presence::kRequired);
+  // Adds an error for a field, for checks that span fields.
+  void reject(std::string_view field, std::string message);
+  // Fields present but never asked for; called by JsonInput::finish.
+  void report_unknown(std::vector<FieldError>& unknown) const;
+
+ private:
+  const boost::json::value* find(std::string_view field, Presence presence);
+  std::string path(std::string_view field) const;
+
+  const boost::json::object& object_;
+  std::string prefix_;
+  std::vector<FieldError>& errors_;
+  std::set<std::string, std::less<>> asked_;
+};
+
+class JsonInput {
+ public:
+  // 415 unless the body is declared JSON; 400 malformed_json unless it parses to an object.
+  explicit JsonInput(const Request& request);
+  JsonInput(const JsonInput&) = delete;
+  JsonInput& operator=(const JsonInput&) = delete;
+
+  FieldReader& root() { return root_; }
+  // Throws Problem 400: `unknown_field` if a field was not asked for, else `validation_failed`.
+  void finish();
+
+ private:
+  boost::json::object object_;
+  std::vector<FieldError> errors_;
+  FieldReader root_;
+};
+
+// Counts UTF-8 code points; nullopt if the text is not valid UTF-8.
+std::optional<std::size_t> utf8_length(std::string_view text);
+
+}  // namespace shop::infra::http

@@ -1,0 +1,69 @@
+#pragma once
+
+#include "shop/infra/http/message.hpp"
+#include "shop/infra/http/router.hpp"
+#include "shop/infra/metrics/registry.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace boost::asio {
+class io_context;
+}
+
+// The HTTP edge: Beast sessions as coroutines on a pool of I/O threads. Every read has a deadline,
+// bodies have a limit, a connection may pipeline only so many requests, and drain() lets in-flight
+// requests finish while refusing new connections.
+namespace shop::infra::http {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:8080";  // ":0" or "host:0" picks a free port
+  std::size_t io_threads = 2;
+  std::chrono::milliseconds read_timeout{15'000};  // for one whole request, idle keep-alive included
+  std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_pipelined = 16;  // back-to-back requests already buffered before the connection is closed
+  std::chrono::milliseconds drain_timeout{10'000};
+  bool access_log = true;
+};
+
+struct ListenAddress {
+  std::string host;
+  std::uint16_t port;
+};
+// "127.0.0.1:8080", "[::1]:8080", ":0" (all interfaces); nullopt if malformed.
+std::optional<ListenAddress> parse_listen_address(std::string_view text);
+
+// Turns an exception a handler threw into a response (a database outage into 503, say); nullopt
+// leaves it to the server's 500.
+using ErrorMapper = std::function<std::optional<Response>(std::exception_ptr)>;
+
+class Server {
+ public:
+  Server(ServerOptions options, const Router& router, metrics::Registry& metrics, ErrorMapper map_error);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds (throws std::system_error if it cannot) and starts the I/O threads.
+  void start();
+  // "127.0.0.1:41234" once started.
+  std::string local_address() const;
+  // Thread-safe and idempotent: stop accepting, let in-flight requests finish (up to drain_timeout),
+  // close idle connections, then stop the I/O threads.
+  void drain();
+  // Blocks until the I/O threads have stopped.
+  void wait();
+  // For other coroutines that live as long as the server (signals, jobs).
+  boost::asio::io_context& io_context();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace shop::infra::http

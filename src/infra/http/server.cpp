@@ -1,0 +1,371 @@
+#include "shop/infra/http/server.hpp"
+
+#include "shop/infra/http/problem.hpp"
+#include "shop/infra/log/log.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <fmt/format.h>
+
+#include <atomic>
+#include <charconv>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+
+namespace shop::infra::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t kHeaderLimit = 16 * 1024;
+
+// A client's request id is kept if it is short and plain, so it cannot inject into logs.
+bool acceptable_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':')) return false;
+  }
+  return true;
+}
+
+std::string new_request_id() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return fmt::format("{:016x}", rng());
+}
+
+std::string endpoint_text(const tcp::endpoint& ep) {
+  const auto address = ep.address();
+  return address.is_v6() ? fmt::format("[{}]:{}", address.to_string(), ep.port())
+                         : fmt::format("{}:{}", address.to_string(), ep.port());
+}
+
+struct Connection {
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;
+  bool busy = false;  // touched only on the connection's strand
+};
+
+}  // namespace
+
+std::optional<ListenAddress> parse_listen_address(std::string_view text) {
+  std::string_view host;
+  std::string_view port;
+  if (text.starts_with('[')) {
+    const auto close = text.find("]:");
+    if (close == std::string_view::npos) return std::nullopt;
+    host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+  } else {
+    const auto colon = text.rfind(':');
+    if (colon == std::string_view::npos) return std::nullopt;
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  }
+  unsigned value = 0;
+  const auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (port.empty() || ec != std::errc{} || ptr != port.data() + port.size() || value > 65535) return std::nullopt;
+  boost::system::error_code parse_error;
+  asio::ip::make_address(host.empty() ? "0.0.0.0" : std::string(host), parse_error);
+  if (parse_error) return std::nullopt;
+  return ListenAddress{host.empty() ? "0.0.0.0" : std::string(host), static_cast<std::uint16_t>(value)};
+}
+
+struct Server::Impl {
+  Impl(ServerOptions opts, const Router& r, metrics::Registry& m, ErrorMapper mapper)
+      : options(std::move(opts)),
+        router(r),
+        metrics(m),
+        map_error(std::move(mapper)),
+        ioc(static_cast<int>(options.io_threads)),
+        acceptor_strand(asio::make_strand(ioc)),
+        acceptor(acceptor_strand) {}
+
+  void start();
+  asio::awaitable<void> accept_loop();
+  asio::awaitable<void> serve(std::shared_ptr<Connection> conn);
+  asio::awaitable<Response> respond(Request& request);
+  asio::awaitable<void> drain_connections();
+  void record(const Request& request, const Response& response, std::chrono::steady_clock::duration elapsed);
+  void forget(const std::shared_ptr<Connection>& conn);
+
+  ServerOptions options;
+  const Router& router;
+  metrics::Registry& metrics;
+  ErrorMapper map_error;
+  asio::io_context ioc;
+  asio::strand<asio::io_context::executor_type> acceptor_strand;
+  tcp::acceptor acceptor;
+  std::string local_address;
+  std::vector<std::thread> threads;
+
+  std::mutex mutex;  // guards connections and draining
+  std::set<std::shared_ptr<Connection>> connections;
+  bool draining = false;
+  std::atomic<bool> draining_flag{false};  // the same, readable without the lock
+};
+
+void Server::Impl::start() {
+  const auto address = parse_listen_address(options.listen);
+  if (!address) throw std::invalid_argument("bad listen address: " + options.listen);
+  const tcp::endpoint endpoint(asio::ip::make_address(address->host), address->port);
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(asio::socket_base::reuse_address(true));
+  acceptor.bind(endpoint);
+  acceptor.listen(asio::socket_base::max_listen_connections);
+  local_address = endpoint_text(acceptor.local_endpoint());
+
+  metrics.gauge("shopd_http_open_connections", "Open client connections.", {}, [this] {
+    std::lock_guard lock(mutex);
+    return static_cast<double>(connections.size());
+  });
+  asio::co_spawn(acceptor_strand, accept_loop(), asio::detached);
+  for (std::size_t i = 0; i < options.io_threads; ++i) threads.emplace_back([this] { ioc.run(); });
+  log::info("http", "listening", {{"address", local_address}, {"io_threads", options.io_threads}});
+}
+
+asio::awaitable<void> Server::Impl::accept_loop() {
+  while (acceptor.is_open()) {
+    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kTuple);
+    if (ec) {
+      if (!acceptor.is_open()) break;
+      // EMFILE and friends: back off briefly instead of spinning.
+      log::warn("http", "accept failed", {{"error", ec.message()}});
+      asio::steady_timer pause(acceptor_strand, std::chrono::milliseconds(50));
+      co_await pause.async_wait(kTuple);
+      continue;
+    }
+    auto conn = std::make_shared<Connection>(std::move(socket));
+    {
+      std::lock_guard lock(mutex);
+      if (draining) continue;  // closes the socket
+      connections.insert(conn);
+    }
+    asio::co_spawn(conn->stream.get_executor(), serve(conn), [this, conn](std::exception_ptr error) {
+      if (error) {
+        try {
+          std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+          log::error("http", "connection failed", {{"error", e.what()}});
+        }
+      }
+      forget(conn);
+    });
+  }
+}
+
+void Server::Impl::forget(const std::shared_ptr<Connection>& conn) {
+  std::lock_guard lock(mutex);
+  connections.erase(conn);
+}
+
+asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
+  beast::flat_buffer buffer;
+  std::string remote;
+  {
+    boost::system::error_code ec;
+    const auto ep = conn->stream.socket().remote_endpoint(ec);
+    if (!ec) remote = endpoint_text(ep);
+  }
+  std::size_t pipelined = 0;
+  for (;;) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.body_limit(options.max_body_bytes);
+    parser.header_limit(kHeaderLimit);
+    conn->stream.expires_after(options.read_timeout);
+    auto [read_error, bytes] = co_await bhttp::async_read(conn->stream, buffer, parser, kTuple);
+    (void)bytes;
+
+    const auto started = std::chrono::steady_clock::now();
+    Request request;
+    request.remote_address = remote;
+    Response response;
+    bool close = false;
+    if (read_error) {
+      // A request too large or malformed gets its answer; anything else (timeout, EOF, a drain) just closes.
+      if (read_error == bhttp::error::body_limit) {
+        response = Problem(413, "payload_too_large", "Payload too large",
+                           fmt::format("Request bodies are limited to {} bytes.", options.max_body_bytes))
+                       .to_response();
+      } else if (read_error == bhttp::error::header_limit) {
+        response = Problem(431, "headers_too_large", "Request header fields too large").to_response();
+      } else if (read_error.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
+                 read_error != bhttp::error::end_of_stream && read_error != bhttp::error::partial_message) {
+        response = Problem(400, "bad_request", "Bad request", "The request is not valid HTTP/1.1.").to_response();
+      } else {
+        break;
+      }
+      request.request_id = new_request_id();
+      request.method = Method::kOther;
+      close = true;
+    } else {
+      conn->busy = true;
+      auto& message = parser.get();
+      request.method = parse_method(message.method_string());
+      request.target = std::string(message.target());
+      for (const auto& field : message) request.headers.emplace_back(field.name_string(), field.value());
+      request.body = std::move(message.body());
+      const auto client_id = request.header("X-Request-Id");
+      request.request_id = client_id && acceptable_request_id(*client_id) ? std::string(*client_id) : new_request_id();
+      pipelined = buffer.size() > 0 ? pipelined + 1 : 0;
+      response = co_await respond(request);
+      close = !message.keep_alive() || draining_flag.load() || pipelined >= options.max_pipelined;
+    }
+
+    bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(response.status), 11};
+    if (!response.content_type.empty()) out.set(bhttp::field::content_type, response.content_type);
+    out.set("X-Request-Id", request.request_id);
+    for (const auto& [name, value] : response.headers) out.insert(name, value);
+    out.body() = std::move(response.body);
+    out.keep_alive(!close);
+    out.prepare_payload();
+    conn->stream.expires_after(options.read_timeout);
+    auto [write_error, written] = co_await bhttp::async_write(conn->stream, out, kTuple);
+    (void)written;
+    conn->busy = false;
+    response.body.clear();
+    record(request, response, std::chrono::steady_clock::now() - started);
+    if (close || write_error) break;
+    if (draining_flag.load()) break;
+  }
+  boost::system::error_code ignored;
+  conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+asio::awaitable<Response> Server::Impl::respond(Request& request) {
+  try {
+    if (!parse_target(request.target, request.path, request.query)) {
+      throw Problem(400, "bad_request", "Bad request", "The request target is not validly encoded.");
+    }
+    auto match = router.match(request.method, request.path);
+    if (match.kind == Router::Match::Kind::kNotFound) {
+      throw Problem(404, "not_found", "Not found", "There is no resource at this path.");
+    }
+    if (match.kind == Router::Match::Kind::kMethodNotAllowed) {
+      std::string allow;
+      for (Method m : match.allowed) allow += (allow.empty() ? "" : ", ") + std::string(method_name(m));
+      throw Problem(405, "method_not_allowed", "Method not allowed",
+                    fmt::format("This resource answers {}.", allow))
+          .header("Allow", allow);
+    }
+    request.route = std::string(match.pattern);
+    request.params = std::move(match.params);
+    co_return co_await (*match.handler)(request);
+  } catch (const Problem& problem) {
+    co_return problem.to_response();
+  } catch (...) {
+    if (map_error) {
+      if (auto mapped = map_error(std::current_exception())) co_return std::move(*mapped);
+    }
+    try {
+      throw;
+    } catch (const std::exception& e) {
+      log::error("http", "handler failed", {{"req", request.request_id}, {"route", request.route}, {"error", e.what()}});
+    }
+    co_return Problem(500, "internal_error", "Internal server error").to_response();
+  }
+}
+
+void Server::Impl::record(const Request& request, const Response& response,
+                          std::chrono::steady_clock::duration elapsed) {
+  const double seconds = std::chrono::duration<double>(elapsed).count();
+  const std::string route = request.route.empty() ? "unmatched" : request.route;
+  const std::string method(method_name(request.method));
+  const std::string status = std::to_string(response.status);
+  metrics.counter("shopd_http_requests_total", "HTTP requests by route, method and status.",
+                  {{"route", route}, {"method", method}, {"status", status}})
+      .add();
+  metrics.histogram("shopd_http_request_duration_seconds", "HTTP request latency by route.",
+                    {{"route", route}, {"method", method}}, metrics::latency_buckets())
+      .observe(seconds);
+  if (options.access_log) {
+    // The path only, never the query: query strings may carry personal data.
+    log::info("http", "request",
+              {{"req", request.request_id},
+               {"method", method},
+               {"path", request.path.empty() ? std::string("-") : request.path},
+               {"route", route},
+               {"status", response.status},
+               {"ms", fmt::format("{:.3f}", seconds * 1000)},
+               {"remote", request.remote_address}});
+  }
+}
+
+asio::awaitable<void> Server::Impl::drain_connections() {
+  std::vector<std::shared_ptr<Connection>> open;
+  {
+    std::lock_guard lock(mutex);
+    draining = true;
+    draining_flag = true;
+    open.assign(connections.begin(), connections.end());
+  }
+  log::info("http", "draining", {{"connections", open.size()}});
+  asio::post(acceptor_strand, [this] {
+    boost::system::error_code ignored;
+    acceptor.close(ignored);
+  });
+  // Idle connections (waiting for a request) are cancelled now; busy ones close after their response.
+  for (auto& conn : open) {
+    asio::post(conn->stream.get_executor(), [conn] {
+      if (!conn->busy) conn->stream.cancel();
+    });
+  }
+  const auto deadline = std::chrono::steady_clock::now() + options.drain_timeout;
+  asio::steady_timer timer(ioc);
+  for (;;) {
+    std::size_t left = 0;
+    {
+      std::lock_guard lock(mutex);
+      left = connections.size();
+    }
+    if (left == 0) break;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      log::warn("http", "drain timed out", {{"connections", left}});
+      break;
+    }
+    timer.expires_after(std::chrono::milliseconds(10));
+    co_await timer.async_wait(kTuple);
+  }
+  log::info("http", "drained");
+  ioc.stop();
+}
+
+Server::Server(ServerOptions options, const Router& router, metrics::Registry& metrics, ErrorMapper map_error)
+    : impl_(std::make_unique<Impl>(std::move(options), router, metrics, std::move(map_error))) {}
+
+Server::~Server() {
+  impl_->ioc.stop();
+  wait();
+}
+
+void Server::start() { impl_->start(); }
+
+std::string Server::local_address() const { return impl_->local_address; }
+
+void Server::drain() {
+  if (impl_->draining_flag.exchange(true)) return;
+  asio::co_spawn(impl_->ioc, impl_->drain_connections(), asio::detached);
+}
+
+void Server::wait() {
+  for (auto& t : impl_->threads) {
+    if (t.joinable()) t.join();
+  }
+}
+
+boost::asio::io_context& Server::io_context() { return impl_->ioc; }
+
+}  // namespace shop::infra::http
