@@ -1,0 +1,278 @@
+// The HTTP edge in-process, over real sockets: a router with test routes behind the real Server.
+#include "shop/infra/http/json_input.hpp"
+#include "shop/infra/http/server.hpp"
+
+#include "support/http_client.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+#include <future>
+#include <thread>
+
+namespace http = shop::infra::http;
+using shop::test::HttpConnection;
+using shop::test::http_request;
+using std::chrono_literals::operator""ms;
+
+namespace {
+
+http::Router make_router() {
+  http::Router router;
+  router.add(http::Method::kPost, "/echo", [](http::Request& req) -> boost::asio::awaitable<http::Response> {
+    http::JsonInput in(req);
+    auto name = in.root().text("name", {.min = 1, .max = 10});
+    auto count = in.root().integer("count", 1, 5);
+    in.finish();
+    co_return http::json_response(200, {{"name", *name}, {"count", *count}});
+  });
+  router.add(http::Method::kGet, "/items/{id}", [](http::Request& req) -> boost::asio::awaitable<http::Response> {
+    co_return http::json_response(200, {{"id", req.param("id")}});
+  });
+  router.add(http::Method::kGet, "/slow", [](http::Request&) -> boost::asio::awaitable<http::Response> {
+    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, 400ms);
+    co_await timer.async_wait(boost::asio::use_awaitable);
+    co_return http::json_response(200, {{"slow", true}});
+  });
+  router.add(http::Method::kGet, "/boom", [](http::Request&) -> boost::asio::awaitable<http::Response> {
+    throw std::runtime_error("secret internals");
+    co_return http::Response{};
+  });
+  return router;
+}
+
+// A started server on a free port, drained and joined at scope exit.
+struct TestServer {
+  explicit TestServer(http::ServerOptions options = {}) {
+    options.listen = "127.0.0.1:0";
+    server = std::make_unique<http::Server>(options, router, metrics, nullptr);
+    server->start();
+    const auto address = server->local_address();
+    port = static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
+  }
+  ~TestServer() {
+    server->drain();
+    server->wait();
+  }
+  http::Router router = make_router();
+  shop::infra::metrics::Registry metrics;
+  std::unique_ptr<http::Server> server;
+  std::uint16_t port = 0;
+};
+
+std::string code_of(const shop::test::HttpResponse& r) { return std::string(r.json().at("code").as_string()); }
+
+}  // namespace
+
+TEST_CASE("routes with path parameters answer JSON", "[http][edge]") {
+  TestServer s;
+  const auto r = http_request(s.port, "GET", "/items/a%20b");
+  CHECK(r.status == 200);
+  CHECK(r.header("Content-Type") == "application/json");
+  CHECK(r.json().at("id") == "a b");
+}
+
+TEST_CASE("unknown path is a 404 problem document", "[http][edge]") {
+  TestServer s;
+  const auto r = http_request(s.port, "GET", "/nothing/here");
+  CHECK(r.status == 404);
+  CHECK(r.header("Content-Type") == "application/problem+json");
+  const auto doc = r.json().as_object();
+  CHECK(doc.at("status") == 404);
+  CHECK(doc.at("code") == "not_found");
+  CHECK(doc.at("type") == "urn:shopd:problem:not_found");
+  CHECK(doc.contains("title"));
+}
+
+TEST_CASE("wrong method is a 405 with Allow", "[http][edge]") {
+  TestServer s;
+  const auto r = http_request(s.port, "DELETE", "/echo");
+  CHECK(r.status == 405);
+  CHECK(r.header("Allow") == "POST");
+  CHECK(code_of(r) == "method_not_allowed");
+}
+
+TEST_CASE("valid JSON is accepted", "[http][edge]") {
+  TestServer s;
+  const auto r = http_request(s.port, "POST", "/echo", R"({"name":"kim","count":2})");
+  CHECK(r.status == 200);
+  CHECK(r.json().at("count") == 2);
+}
+
+TEST_CASE("malformed JSON is a 400 malformed_json", "[http][edge]") {
+  TestServer s;
+  const auto r = http_request(s.port, "POST", "/echo", R"({"name": "kim",)");
+  CHECK(r.status == 400);
+  CHECK(code_of(r) == "malformed_json");
+}
+
+TEST_CASE("unknown fields are a 400 unknown_field naming each", "[http][edge]") {
+  TestServer s;
+  const auto r = http_request(s.port, "POST", "/echo", R"({"name":"kim","count":2,"role":"admin","x":1})");
+  CHECK(r.status == 400);
+  CHECK(code_of(r) == "unknown_field");
+  const auto doc = r.json();
+  std::set<std::string> fields;
+  for (const auto& e : doc.at("errors").as_array()) fields.emplace(e.at("field").as_string());
+  CHECK(fields == std::set<std::string>{"role", "x"});
+}
+
+TEST_CASE("every invalid field is listed in one 400", "[http][edge]") {
+  TestServer s;
+  const auto r = http_request(s.port, "POST", "/echo", R"({"name":"far too long a name","count":9})");
+  CHECK(r.status == 400);
+  CHECK(code_of(r) == "validation_failed");
+  CHECK(r.json().at("errors").as_array().size() == 2);
+}
+
+TEST_CASE("a body over the limit is a 413", "[http][edge]") {
+  TestServer s;
+  HttpConnection conn(s.port);
+  // Announce 2 MiB; the server refuses from the headers without reading the body.
+  conn.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2097152\r\n\r\n{");
+  const auto r = conn.read_response();
+  CHECK(r.status == 413);
+  CHECK(code_of(r) == "payload_too_large");
+  CHECK(conn.closed_by_peer(2000ms));
+}
+
+TEST_CASE("a body just under the limit is read", "[http][edge]") {
+  http::ServerOptions options;
+  options.max_body_bytes = 4096;
+  TestServer s(options);
+  const std::string padded = R"({"name":"kim","count":1,"pad":")" + std::string(4000, 'x') + "\"}";
+  const auto r = http_request(s.port, "POST", "/echo", padded);
+  CHECK(r.status == 400);  // read and parsed: "pad" is an unknown field, not a 413
+  CHECK(code_of(r) == "unknown_field");
+}
+
+TEST_CASE("garbage instead of HTTP is a 400 and the connection closes", "[http][edge]") {
+  TestServer s;
+  HttpConnection conn(s.port);
+  conn.send("HELLO\x01 THERE\r\n\r\n");
+  const auto r = conn.read_response();
+  CHECK(r.status == 400);
+  CHECK(conn.closed_by_peer(2000ms));
+}
+
+TEST_CASE("a handler's exception is a 500 without internals", "[http][edge]") {
+  TestServer s;
+  const auto r = http_request(s.port, "GET", "/boom");
+  CHECK(r.status == 500);
+  CHECK(code_of(r) == "internal_error");
+  CHECK(r.body.find("secret") == std::string::npos);
+}
+
+TEST_CASE("X-Request-Id is echoed, or generated when absent or unsafe", "[http][edge]") {
+  TestServer s;
+  CHECK(http_request(s.port, "GET", "/items/1", "", {{"X-Request-Id", "abc-123"}}).header("X-Request-Id") == "abc-123");
+  const auto generated = http_request(s.port, "GET", "/items/1").header("X-Request-Id");
+  REQUIRE(generated);
+  CHECK(generated->size() == 16);
+  const auto replaced = http_request(s.port, "GET", "/items/1", "", {{"X-Request-Id", "evil\" level=error"}});
+  CHECK(replaced.header("X-Request-Id") != "evil\" level=error");
+  CHECK(http_request(s.port, "GET", "/nope", "", {{"X-Request-Id", "r-404"}}).header("X-Request-Id") == "r-404");
+}
+
+TEST_CASE("keep-alive serves several requests on one connection", "[http][edge]") {
+  TestServer s;
+  HttpConnection conn(s.port);
+  for (int i = 0; i < 5; ++i) {
+    const auto r = conn.request("GET", "/items/" + std::to_string(i));
+    CHECK(r.status == 200);
+    CHECK(r.json().at("id").as_string() == std::to_string(i));
+  }
+  CHECK_FALSE(conn.closed_by_peer(100ms));
+}
+
+TEST_CASE("Connection: close is honoured", "[http][edge]") {
+  TestServer s;
+  HttpConnection conn(s.port);
+  const auto r = conn.request("GET", "/items/1", "", {{"Connection", "close"}});
+  CHECK(r.status == 200);
+  CHECK(conn.closed_by_peer(2000ms));
+}
+
+TEST_CASE("pipelined requests are answered in order up to the cap, then the connection closes", "[http][edge]") {
+  http::ServerOptions options;
+  options.max_pipelined = 4;
+  TestServer s(options);
+  HttpConnection conn(s.port);
+  std::string burst;
+  for (int i = 0; i < 10; ++i) burst += shop::test::format_request("GET", "/items/" + std::to_string(i));
+  conn.send(burst);
+  int answered = 0;
+  for (;; ++answered) {
+    shop::test::HttpResponse r;
+    try {
+      r = conn.read_response();
+    } catch (const std::runtime_error&) {
+      break;  // closed
+    }
+    CHECK(r.json().at("id").as_string() == std::to_string(answered));
+    if (r.header("Connection") == "close") {
+      ++answered;
+      break;
+    }
+  }
+  // Four back to back (five if the first request arrived alone), the last with Connection: close.
+  CHECK(answered >= 4);
+  CHECK(answered <= 5);
+  CHECK(conn.closed_by_peer(2000ms));
+}
+
+TEST_CASE("a client that stalls mid-request is cut off at the read timeout", "[http][edge]") {
+  http::ServerOptions options;
+  options.read_timeout = 300ms;
+  TestServer s(options);
+  HttpConnection conn(s.port);
+  conn.send("GET /items/1 HTTP/1.1\r\nHost: x\r\n");  // never finishes its headers
+  CHECK(conn.closed_by_peer(3000ms));
+  // Others are served meanwhile and afterwards.
+  CHECK(http_request(s.port, "GET", "/items/2").status == 200);
+}
+
+TEST_CASE("an idle keep-alive connection is closed at the read timeout", "[http][edge]") {
+  http::ServerOptions options;
+  options.read_timeout = 300ms;
+  TestServer s(options);
+  HttpConnection conn(s.port);
+  CHECK(conn.request("GET", "/items/1").status == 200);
+  CHECK(conn.closed_by_peer(3000ms));
+}
+
+TEST_CASE("drain finishes in-flight requests, closes idle ones and refuses new connections", "[http][edge]") {
+  TestServer s;
+  HttpConnection idle(s.port);
+  CHECK(idle.request("GET", "/items/1").status == 200);
+  HttpConnection busy(s.port);
+  busy.send(shop::test::format_request("GET", "/slow"));
+  std::this_thread::sleep_for(100ms);  // let /slow start
+
+  s.server->drain();
+
+  const auto r = busy.read_response();
+  CHECK(r.status == 200);
+  CHECK(r.json().at("slow") == true);
+  CHECK(r.header("Connection") == "close");
+  CHECK(busy.closed_by_peer(2000ms));
+  CHECK(idle.closed_by_peer(2000ms));
+  auto stopped = std::async(std::launch::async, [&] { s.server->wait(); });
+  CHECK(stopped.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
+  CHECK(shop::test::connection_refused(s.port));
+}
+
+TEST_CASE("requests are counted by route and status", "[http][edge][metrics]") {
+  TestServer s;
+  http_request(s.port, "GET", "/items/1");
+  http_request(s.port, "GET", "/items/2");
+  http_request(s.port, "GET", "/missing");
+  const auto text = s.metrics.render();
+  CHECK(text.find(R"(shopd_http_requests_total{route="/items/{id}",method="GET",status="200"} 2)") != std::string::npos);
+  CHECK(text.find(R"(shopd_http_requests_total{route="unmatched",method="GET",status="404"} 1)") != std::string::npos);
+  CHECK(text.find(R"(shopd_http_request_duration_seconds_count{route="/items/{id}",method="GET"} 2)") !=
+        std::string::npos);
+}
