@@ -22,6 +22,8 @@ std::string build_openapi_document(std::span<const infra::EmbeddedFile> fragment
     if (f.name == "base.json") doc = boost::json::parse(f.content).as_object();
   }
   if (doc.empty()) throw std::logic_error("OpenAPI base.json is missing");
+  if (!doc["paths"].is_object()) doc["paths"] = boost::json::object{};
+  if (!doc["components"].is_object()) doc["components"] = boost::json::object{};
   for (const auto& f : fragments) {
     if (f.name == "base.json") continue;
     const auto fragment = boost::json::parse(f.content).as_object();

@@ -92,6 +92,12 @@ TEST_CASE("JsonInput accepts application/json with parameters and any header cas
   CHECK_NOTHROW(JsonInput{lower});
 }
 
+TEST_CASE("JsonInput treats the media type case-insensitively", "[unit][json_input]") {
+  // RFC 9110 section 8.3.1: type and subtype are case-insensitive.
+  CHECK_NOTHROW(JsonInput{json_request("{}", "Application/JSON")});
+  CHECK_NOTHROW(JsonInput{json_request("{}", "APPLICATION/JSON; charset=utf-8")});
+}
+
 TEST_CASE("JsonInput refuses malformed JSON and non-objects with 400 malformed_json", "[unit][json_input]") {
   for (const auto* body : {"", "{", R"({"a":})", "not json", R"({"a":1} trailing)", "[1,2]", "42", R"("text")",
                            "null"}) {
@@ -164,6 +170,7 @@ TEST_CASE("JsonInput refuses a body that is not valid UTF-8", "[unit][json_input
   });
   REQUIRE(doc);
   CHECK(doc->status == 400);
+  CHECK(doc->code() == "malformed_json");  // the JSON parser refuses raw invalid bytes
 }
 
 TEST_CASE("JsonInput applies a text check with its message", "[unit][json_input]") {

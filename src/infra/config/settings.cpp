@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 namespace shop::infra::config {
@@ -119,6 +120,8 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     } else {
       return std::nullopt;  // a bare number is ambiguous: demand a unit
     }
+    constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+    if (n > kMax / unit_ms || n * unit_ms > kMax - total.count()) return std::nullopt;
     total += std::chrono::milliseconds(n * unit_ms);
   }
   return total;

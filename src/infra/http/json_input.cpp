@@ -2,13 +2,23 @@
 
 #include <boost/json/parse.hpp>
 #include <fmt/format.h>
+#include <strings.h>
 
 namespace shop::infra::http {
 namespace {
 
+// Media types compare case-insensitively (RFC 9110 8.3.1); parameters such as charset may follow.
+bool is_json_media_type(std::string_view type) {
+  const auto end = type.find(';');
+  auto essence = type.substr(0, end);
+  while (!essence.empty() && essence.back() == ' ') essence.remove_suffix(1);
+  constexpr std::string_view kJson = "application/json";
+  return essence.size() == kJson.size() && strncasecmp(essence.data(), kJson.data(), kJson.size()) == 0;
+}
+
 boost::json::object parse_object(const Request& request) {
   const auto type = request.header("Content-Type");
-  if (!type || !type->starts_with("application/json")) {
+  if (!type || !is_json_media_type(*type)) {
     throw Problem(415, "unsupported_media_type", "Unsupported media type",
                   "The request body must be JSON, sent with Content-Type: application/json.");
   }
@@ -24,16 +34,36 @@ boost::json::object parse_object(const Request& request) {
 }  // namespace
 
 std::optional<std::size_t> utf8_length(std::string_view text) {
+  // Well-formed UTF-8 per RFC 3629 / Unicode table 3-7: no overlong forms, no surrogates, at most U+10FFFF.
   std::size_t count = 0;
-  for (std::size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (len == 0 || i + len > text.size()) return std::nullopt;
+  for (std::size_t i = 0; i < text.size(); ++count) {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]); };
+    const unsigned char c = byte(0);
+    std::size_t len = 0;
+    unsigned char lo = 0x80;  // allowed range of the second byte
+    unsigned char hi = 0xBF;
+    if (c < 0x80) {
+      len = 1;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return std::nullopt;
+    }
+    if (i + len > text.size()) return std::nullopt;
     for (std::size_t k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return std::nullopt;
+      const unsigned char min = k == 1 ? lo : 0x80;
+      const unsigned char max = k == 1 ? hi : 0xBF;
+      if (byte(k) < min || byte(k) > max) return std::nullopt;
     }
     i += len;
-    ++count;
   }
   return count;
 }

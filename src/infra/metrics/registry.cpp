@@ -37,6 +37,21 @@ std::string render_labels(const Labels& labels, const std::string& extra_key = {
   return out + "}";
 }
 
+// HELP text escapes backslash and newline (exposition format 0.0.4).
+std::string escape_help(const std::string& help) {
+  std::string out;
+  for (char c : help) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string format_bound(double bound) { return fmt::format("{}", bound); }
 
 }  // namespace
@@ -92,7 +107,7 @@ std::string Registry::render() const {
   std::string out;
   for (const auto& [name, fam] : families_) {
     const char* type = fam.type == Type::kCounter ? "counter" : fam.type == Type::kHistogram ? "histogram" : "gauge";
-    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, fam.help, name, type);
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, escape_help(fam.help), name, type);
     for (const auto& [labels, series] : fam.series) {
       switch (fam.type) {
         case Type::kCounter:
