@@ -16,6 +16,15 @@ using infra::http::Response;
 
 constexpr const char* kAppliedChecksum = "SELECT checksum FROM shopd.schema_migrations WHERE version = :version";
 
+// /readyz is what load balancers poll: prepared once per connection.
+struct AppliedChecksum {
+  explicit AppliedChecksum(soci::session& sql)
+      : statement((sql.prepare << kAppliedChecksum, soci::use(version), soci::into(checksum))) {}
+  int version = 0;
+  std::string checksum;
+  soci::statement statement;
+};
+
 }  // namespace
 
 void register_ops_routes(infra::http::Router& router, OpsDeps deps) {
@@ -32,11 +41,9 @@ void register_ops_routes(infra::http::Router& router, OpsDeps deps) {
     if (shared->latest_migration != nullptr) {
       try {
         const auto applied = co_await shared->db.autocommit([&](infra::db::Session& s) {
-          int version = shared->latest_migration->version;
-          std::string checksum;
-          soci::indicator found = soci::i_null;
-          s.sql() << kAppliedChecksum, soci::use(version), soci::into(checksum, found);
-          return found == soci::i_ok ? checksum : std::string();
+          auto& query = s.prepared<AppliedChecksum>();
+          query.version = shared->latest_migration->version;
+          return query.statement.execute(true) ? query.checksum : std::string();
         });
         if (applied != shared->latest_migration->checksum) reason = "migrations are not current";
       } catch (const infra::db::Unavailable& e) {

@@ -203,3 +203,40 @@ TEST_CASE("connections broken by a database restart are replaced", "[db][databas
   CHECK(db.transact_blocking(in_tx) == 2);
   CHECK(db.autocommit_blocking(one) == 1);
 }
+
+namespace {
+
+struct FindN {
+  explicit FindN(soci::session& sql)
+      : statement((sql.prepare << "SELECT n FROM public.items WHERE id = :id", soci::use(id), soci::into(n))) {}
+  int id = 0;
+  int n = 0;
+  soci::statement statement;
+};
+
+}  // namespace
+
+TEST_CASE("prepared statements are prepared once per connection and rebound per call", "[db][database]") {
+  TestDatabase t;
+  setup(t);
+  query_value(t.url(), "UPDATE public.items SET n = 20 WHERE id = 2");
+  Database db({.url = t.url(), .pool_size = 1});
+  auto find = [](int id) {
+    return [id](Session& s) {
+      auto& q = s.prepared<FindN>();
+      q.id = id;
+      const bool found = q.statement.execute(true);
+      int prepared_here = 0;
+      s.sql() << "SELECT count(*) FROM pg_prepared_statements", soci::into(prepared_here);
+      return std::make_tuple(found, q.n, prepared_here);
+    };
+  };
+  for (int round = 0; round < 3; ++round) {
+    auto f1 = find(1);
+    auto f2 = find(2);
+    auto missing = find(3);
+    CHECK(db.autocommit_blocking(f1) == std::make_tuple(true, 0, 1));
+    CHECK(db.autocommit_blocking(f2) == std::make_tuple(true, 20, 1));
+    CHECK(std::get<0>(db.autocommit_blocking(missing)) == false);
+  }
+}

@@ -9,7 +9,6 @@
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -103,12 +102,15 @@ ShopdProcess::~ShopdProcess() {
 }
 
 std::uint16_t ShopdProcess::wait_until_listening(std::chrono::seconds timeout) {
-  static const std::regex kListening(R"(msg=listening address=[^ ]*:([0-9]+))");
+  constexpr std::string_view kListening = "msg=listening address=";
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     const auto text = log();
-    std::smatch m;
-    if (std::regex_search(text, m, kListening)) return static_cast<std::uint16_t>(std::stoi(m[1].str()));
+    if (const auto at = text.find(kListening); at != std::string::npos) {
+      const auto end = text.find(' ', at + kListening.size());
+      const auto address = text.substr(at + kListening.size(), end - at - kListening.size());
+      return static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
+    }
     if (auto code = wait_for_exit(std::chrono::milliseconds(0))) {
       throw std::runtime_error(fmt::format("shopd exited with {} before listening:\n{}", *code, text));
     }

@@ -82,23 +82,24 @@ void backoff(int attempt) {
 // checkout reconnects.
 class Database::Lease {
  public:
-  explicit Lease(Database& db) : db_(db), sql_(db.checkout()) {}
+  explicit Lease(Database& db) : db_(db), connection_(db.checkout()) {}
   ~Lease() {
-    if (sql_ && is_broken(*sql_)) sql_.reset();
-    db_.give_back(std::move(sql_));
+    if (connection_ && is_broken(*connection_->sql)) connection_.reset();
+    db_.give_back(std::move(connection_));
   }
   Lease(const Lease&) = delete;
   Lease& operator=(const Lease&) = delete;
-  soci::session& sql() { return *sql_; }
-  bool broken() { return is_broken(*sql_); }
+  Connection& connection() { return *connection_; }
+  soci::session& sql() { return *connection_->sql; }
+  bool broken() { return is_broken(*connection_->sql); }
 
  private:
   Database& db_;
-  std::unique_ptr<soci::session> sql_;
+  std::unique_ptr<Connection> connection_;
 };
 
 void Session::execute_script(std::string_view sql) {
-  PGconn* conn = raw_connection(sql_);
+  PGconn* conn = raw_connection(*connection_.sql);
   PGresult* result = PQexec(conn, std::string(sql).c_str());
   const auto status = PQresultStatus(result);
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
@@ -109,7 +110,7 @@ void Session::execute_script(std::string_view sql) {
   const std::string sqlstate = state == nullptr ? "" : state;
   const std::string message = PQresultErrorMessage(result);
   PQclear(result);
-  if (is_broken(sql_) || is_unavailable_state(sqlstate)) throw Unavailable(message, sqlstate);
+  if (is_broken(*connection_.sql) || is_unavailable_state(sqlstate)) throw Unavailable(message, sqlstate);
   throw DbError(message, sqlstate);
 }
 
@@ -121,20 +122,21 @@ Database::Database(DatabaseOptions options)
 
 Database::~Database() { workers_.join(); }
 
-std::unique_ptr<soci::session> Database::connect() {
+std::unique_ptr<Connection> Database::connect() {
   try {
-    auto sql = std::make_unique<soci::session>(soci::postgresql, conninfo_);
+    auto connection = std::make_unique<Connection>();
+    connection->sql = std::make_unique<soci::session>(soci::postgresql, conninfo_);
     // Server NOTICEs would go to stderr through libpq; the timeout bounds a runaway statement.
-    *sql << fmt::format("SET client_min_messages = warning; SET statement_timeout = {}",
-                        options_.statement_timeout.count());
-    return sql;
+    *connection->sql << fmt::format("SET client_min_messages = warning; SET statement_timeout = {}",
+                                    options_.statement_timeout.count());
+    return connection;
   } catch (const soci::soci_error& e) {
     throw Unavailable(fmt::format("cannot connect to the database: {}", e.what()), "08001");
   }
 }
 
-std::unique_ptr<soci::session> Database::checkout() {
-  std::unique_ptr<soci::session> sql;
+std::unique_ptr<Connection> Database::checkout() {
+  std::unique_ptr<Connection> sql;
   {
     std::unique_lock lock(mutex_);
     available_.wait(lock, [this] { return !idle_.empty(); });
@@ -150,7 +152,7 @@ std::unique_ptr<soci::session> Database::checkout() {
   }
 }
 
-void Database::give_back(std::unique_ptr<soci::session> connection) {
+void Database::give_back(std::unique_ptr<Connection> connection) {
   {
     std::lock_guard lock(mutex_);
     idle_.push_back(std::move(connection));
@@ -165,7 +167,7 @@ void Database::run_transaction(const std::function<void(Tx&)>& body) {
     try {
       lease.sql().begin();
       begun = true;
-      Tx tx(lease.sql());
+      Tx tx(lease.connection());
       body(tx);
       lease.sql().commit();
       return;
@@ -197,7 +199,7 @@ void Database::run_autocommit(const std::function<void(Session&)>& body) {
   for (int attempt = 1;; ++attempt) {
     Lease lease(*this);
     try {
-      Session session(lease.sql());
+      Session session(lease.connection());
       body(session);
       return;
     } catch (...) {

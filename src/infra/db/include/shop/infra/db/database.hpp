@@ -16,6 +16,8 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <typeindex>
+#include <unordered_map>
 #include <vector>
 
 // The one way into PostgreSQL. SOCI is synchronous, so every unit of work runs on the database
@@ -23,16 +25,38 @@
 // executor. Statements are SOCI's: `session.sql() << kFindProduct, soci::use(id), soci::into(name);`.
 namespace shop::infra::db {
 
+// One pooled PostgreSQL connection and the statements prepared on it. The statements are declared
+// after the session so that they are destroyed first.
+struct Connection {
+  std::unique_ptr<soci::session> sql;
+  std::unordered_map<std::type_index, std::shared_ptr<void>> prepared;
+};
+
 // A pooled connection lent to one unit of work.
 class Session {
  public:
-  explicit Session(soci::session& sql) : sql_(sql) {}
-  soci::session& sql() { return sql_; }
+  explicit Session(Connection& connection) : connection_(connection) {}
+  soci::session& sql() { return *connection_.sql; }
   // Runs a script of several statements at once (migrations); SOCI's `<<` takes only one.
   void execute_script(std::string_view sql);
 
+  // A statement prepared once per connection and executed many times, for hot queries: PostgreSQL
+  // then parses and plans it once instead of on every call. Q is constructed from soci::session&
+  // and holds the variables it binds, declared before the soci::statement that binds them:
+  //   struct FindName {
+  //     explicit FindName(soci::session& sql) : st((sql.prepare << kFindName, soci::use(id), soci::into(name))) {}
+  //     long long id = 0; std::string name; soci::statement st;
+  //   };
+  //   auto& q = session.prepared<FindName>(); q.id = 7; if (q.st.execute(true)) use(q.name);
+  template <class Q>
+  Q& prepared() {
+    auto& slot = connection_.prepared[std::type_index(typeid(Q))];
+    if (!slot) slot = std::make_shared<Q>(sql());
+    return *static_cast<Q*>(slot.get());
+  }
+
  private:
-  soci::session& sql_;
+  Connection& connection_;
 };
 
 // A Session inside an open transaction. Interfaces whose work must be atomic with their caller's take
@@ -104,15 +128,15 @@ class Database {
 
   void run_transaction(const std::function<void(Tx&)>& body);
   void run_autocommit(const std::function<void(Session&)>& body);
-  std::unique_ptr<soci::session> checkout();
-  void give_back(std::unique_ptr<soci::session> connection);
-  std::unique_ptr<soci::session> connect();
+  std::unique_ptr<Connection> checkout();
+  void give_back(std::unique_ptr<Connection> connection);
+  std::unique_ptr<Connection> connect();
 
   DatabaseOptions options_;
   std::string conninfo_;
   std::mutex mutex_;
   std::condition_variable available_;
-  std::vector<std::unique_ptr<soci::session>> idle_;  // null entries are slots not yet connected
+  std::vector<std::unique_ptr<Connection>> idle_;  // null entries are slots not yet connected
   exec::WorkerPool workers_;
 };
 
