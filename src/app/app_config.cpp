@@ -20,7 +20,9 @@ constexpr Knob kKnobs[] = {
     {"server.drain_timeout", "SHOPD_DRAIN_TIMEOUT", "10s", "how long SIGTERM waits for in-flight requests"},
     {"server.access_log", "SHOPD_ACCESS_LOG", "true", "one log line per request"},
     {"database.url", "SHOPD_DATABASE_URL", "postgresql://shopd@127.0.0.1:54320/shopd", "libpq connection URI"},
-    {"database.pool_size", "SHOPD_DB_POOL_SIZE", "8", "database connections (and database worker threads)"},
+    {"database.pool_size", "SHOPD_DB_POOL_SIZE", "8", "connections for transactions (and their worker threads)"},
+    {"database.read_pool_size", "SHOPD_DB_READ_POOL_SIZE", "4",
+     "connections for single-statement reads, driven asynchronously from the I/O threads"},
     {"database.statement_timeout", "SHOPD_DB_STATEMENT_TIMEOUT", "30s", "longest a single statement may run"},
     {"database.auto_migrate", "SHOPD_AUTO_MIGRATE", "",
      "apply pending migrations on serve (default: true in development, false in production)"},
@@ -67,6 +69,7 @@ AppConfig load_config(std::optional<std::string> explicit_path) {
 
   c.database.url = s.string("database.url");
   c.database.pool_size = static_cast<std::size_t>(s.integer("database.pool_size", 1, 512));
+  c.database.read_pool_size = static_cast<std::size_t>(s.integer("database.read_pool_size", 1, 512));
   c.database.statement_timeout = s.duration("database.statement_timeout", std::chrono::milliseconds(1));
   c.auto_migrate = s.has("database.auto_migrate") ? s.boolean("database.auto_migrate")
                                                   : c.environment == Environment::kDevelopment;

@@ -49,6 +49,10 @@ void register_pool_metrics(infra::metrics::Registry& metrics, infra::db::Databas
                 [&db] { return static_cast<double>(db.in_use()); });
   metrics.gauge("shopd_db_pool_waiting", "Units of work waiting for a database connection.", {},
                 [&db] { return static_cast<double>(db.waiting()); });
+  metrics.gauge("shopd_db_read_pool_size", "Database connections for asynchronous reads.", {},
+                [&db] { return static_cast<double>(db.read_pool_size()); });
+  metrics.gauge("shopd_db_read_pool_in_use", "Asynchronous-read connections lent out.", {},
+                [&db] { return static_cast<double>(db.reads_in_use()); });
 }
 
 }  // namespace

@@ -14,16 +14,9 @@ using infra::http::Method;
 using infra::http::Request;
 using infra::http::Response;
 
-constexpr const char* kAppliedChecksum = "SELECT checksum FROM shopd.schema_migrations WHERE version = :version";
-
-// /readyz is what load balancers poll: prepared once per connection.
-struct AppliedChecksum {
-  explicit AppliedChecksum(soci::session& sql)
-      : statement((sql.prepare << kAppliedChecksum, soci::use(version), soci::into(checksum))) {}
-  int version = 0;
-  std::string checksum;
-  soci::statement statement;
-};
+// /readyz is what load balancers poll: one primary-key read, prepared on the read pool.
+constexpr infra::db::Statement kAppliedChecksum{
+    "ops_applied_checksum", "SELECT checksum FROM shopd.schema_migrations WHERE version = $1"};
 
 }  // namespace
 
@@ -40,12 +33,10 @@ void register_ops_routes(infra::http::Router& router, OpsDeps deps) {
     std::string reason;
     if (shared->latest_migration != nullptr) {
       try {
-        const auto applied = co_await shared->db.autocommit([&](infra::db::Session& s) {
-          auto& query = s.prepared<AppliedChecksum>();
-          query.version = shared->latest_migration->version;
-          return query.statement.execute(true) ? query.checksum : std::string();
-        });
-        if (applied != shared->latest_migration->checksum) reason = "migrations are not current";
+        const auto applied = co_await shared->db.query(kAppliedChecksum, shared->latest_migration->version);
+        if (applied.rows() != 1 || applied.text(0, 0) != shared->latest_migration->checksum) {
+          reason = "migrations are not current";
+        }
       } catch (const infra::db::Unavailable& e) {
         infra::log::warn("ops", "database unavailable", {{"req", request.request_id}, {"error", e.what()}});
         reason = "the database does not answer";

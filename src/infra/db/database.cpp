@@ -1,6 +1,8 @@
 #include "shop/infra/db/database.hpp"
 
 #include "shop/infra/log/log.hpp"
+#include "read_pool.hpp"
+#include "sqlstate.hpp"
 
 #include <fmt/format.h>
 #include <libpq-fe.h>
@@ -23,50 +25,16 @@ bool is_broken(soci::session& sql) {
   return conn == nullptr || PQstatus(conn) != CONNECTION_OK;
 }
 
-bool is_unavailable_state(const std::string& state) {
-  // 08: connection exception; 57P01..03: admin/crash shutdown, cannot connect now.
-  return state.starts_with("08") || state == "57P01" || state == "57P02" || state == "57P03";
-}
-
 // Turns a SOCI error into one of errors.hpp; anything else (a domain exception from the unit of work)
 // passes through untouched.
 [[noreturn]] void rethrow_classified(std::exception_ptr error, bool broken) {
   try {
     std::rethrow_exception(error);
   } catch (const soci::postgresql_soci_error& e) {
-    const std::string state = e.sqlstate();
-    if (broken || is_unavailable_state(state)) throw Unavailable(e.what(), state);
-    if (state == "40001" || state == "40P01") throw SerializationFailure(e.what(), state);
-    if (state == "23505" || state == "23P01") throw Conflict(e.what(), state);
-    throw DbError(e.what(), state);
+    throw_for_sqlstate(e.what(), e.sqlstate(), broken);
   } catch (const soci::soci_error& e) {
-    if (broken) throw Unavailable(e.what(), "08006");
-    throw DbError(e.what(), "");
+    throw_for_sqlstate(e.what(), broken ? "08006" : "", broken);
   }
-}
-
-// SOCI mangles URIs ("postgresql://u@h/db" reaches the server as database "db="), so URIs and
-// key=value strings alike are handed over as key='value' pairs parsed by libpq itself.
-std::string to_keyword_conninfo(const std::string& url) {
-  char* error = nullptr;
-  PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
-  if (options == nullptr) {
-    const std::string message = error == nullptr ? "out of memory" : error;
-    PQfreemem(error);
-    throw std::invalid_argument("bad database URL: " + message);
-  }
-  std::string out;
-  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
-    if (o->val == nullptr) continue;
-    std::string value;
-    for (const char* c = o->val; *c != '\0'; ++c) {
-      if (*c == '\'' || *c == '\\') value += '\\';
-      value += *c;
-    }
-    out += fmt::format("{}{}='{}'", out.empty() ? "" : " ", o->keyword, value);
-  }
-  PQconninfoFree(options);
-  return out;
 }
 
 void backoff(int attempt) {
@@ -110,17 +78,23 @@ void Session::execute_script(std::string_view sql) {
   const std::string sqlstate = state == nullptr ? "" : state;
   const std::string message = PQresultErrorMessage(result);
   PQclear(result);
-  if (is_broken(*connection_.sql) || is_unavailable_state(sqlstate)) throw Unavailable(message, sqlstate);
-  throw DbError(message, sqlstate);
+  throw_for_sqlstate(message, sqlstate, is_broken(*connection_.sql));
 }
 
 Database::Database(DatabaseOptions options)
     : options_(std::move(options)),
       conninfo_(to_keyword_conninfo(options_.url)),
       idle_(options_.pool_size),
-      workers_(options_.pool_size) {}
+      workers_(options_.pool_size),
+      reads_(std::make_unique<ReadPool>(conninfo_, options_.read_pool_size, options_.statement_timeout, workers_)) {}
 
 Database::~Database() { workers_.join(); }
+
+boost::asio::awaitable<QueryResult> Database::query_text(const Statement& statement, std::vector<std::string> params) {
+  co_return co_await reads_->query(statement, params);
+}
+
+std::size_t Database::reads_in_use() const { return reads_->in_use(); }
 
 std::unique_ptr<Connection> Database::connect() {
   try {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "shop/infra/db/errors.hpp"
+#include "shop/infra/db/query.hpp"
 #include "shop/infra/exec/worker_pool.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -69,6 +70,7 @@ class Tx : public Session {
 struct DatabaseOptions {
   std::string url;                                  // libpq connection string or URI
   std::size_t pool_size = 8;                        // connections, and worker threads
+  std::size_t read_pool_size = 4;                   // connections for query(), driven from I/O threads
   int max_attempts = 5;                             // for serialization failures and deadlocks
   std::chrono::milliseconds statement_timeout{30'000};
 };
@@ -97,6 +99,16 @@ class Database {
     return workers_.call([this, fn = std::move(fn)]() mutable { return autocommit_blocking(fn); });
   }
 
+  // Runs one prepared statement (`$1`-style parameters, values as text) outside any transaction,
+  // through libpq's asynchronous API on the caller's own thread: one round trip, no hand-off to a
+  // worker. The path for hot reads; writes that must be atomic with others use transact(). Retried
+  // once on a fresh connection if the first one was found broken.
+  //   auto rows = co_await db.query(kFindProduct, product_id);  // parameters: strings or integers
+  template <class... Params>
+  boost::asio::awaitable<QueryResult> query(const Statement& statement, const Params&... params) {
+    return query_text(statement, std::vector<std::string>{query_parameter(params)...});
+  }
+
   // The same on the calling thread, for command-line tools and tests; never on an I/O thread.
   template <class F>
   std::invoke_result_t<F&, Tx&> transact_blocking(F& fn) {
@@ -111,6 +123,8 @@ class Database {
   std::size_t pool_size() const { return options_.pool_size; }
   std::size_t in_use() const { return workers_.running(); }
   std::size_t waiting() const { return workers_.queued(); }
+  std::size_t read_pool_size() const { return options_.read_pool_size; }
+  std::size_t reads_in_use() const;
 
  private:
   class Lease;
@@ -126,6 +140,13 @@ class Database {
     }
   }
 
+  static std::string query_parameter(std::string_view text) { return std::string(text); }
+  template <class I>
+    requires std::is_integral_v<I>
+  static std::string query_parameter(I value) {
+    return std::to_string(value);
+  }
+  boost::asio::awaitable<QueryResult> query_text(const Statement& statement, std::vector<std::string> params);
   void run_transaction(const std::function<void(Tx&)>& body);
   void run_autocommit(const std::function<void(Session&)>& body);
   std::unique_ptr<Connection> checkout();
@@ -138,6 +159,7 @@ class Database {
   std::condition_variable available_;
   std::vector<std::unique_ptr<Connection>> idle_;  // null entries are slots not yet connected
   exec::WorkerPool workers_;
+  std::unique_ptr<class ReadPool> reads_;
 };
 
 }  // namespace shop::infra::db

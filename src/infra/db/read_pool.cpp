@@ -1,0 +1,281 @@
+#include "read_pool.hpp"
+
+#include "shop/infra/db/errors.hpp"
+#include "sqlstate.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/concurrent_channel.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <fmt/format.h>
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <charconv>
+#include <stdexcept>
+#include <unordered_map>
+
+namespace shop::infra::db {
+
+namespace asio = boost::asio;
+
+struct ReadPool::Connection {
+  PGconn* conn = nullptr;
+  std::unordered_map<std::string, std::string> prepared;  // statement name -> SQL
+
+  ~Connection() { close(); }
+  bool usable() const { return conn != nullptr && PQstatus(conn) == CONNECTION_OK; }
+  void close() {
+    if (conn != nullptr) PQfinish(conn);
+    conn = nullptr;
+    prepared.clear();
+  }
+};
+
+// A coroutine waiting for a free connection; release() hands one over through the channel.
+struct ReadPool::Waiter {
+  explicit Waiter(const asio::any_io_executor& executor) : channel(executor, 1) {}
+  asio::experimental::concurrent_channel<void(boost::system::error_code, Connection*)> channel;
+};
+
+// Returns the connection on scope exit. One whose query was interrupted mid-protocol is closed, so
+// that the next user reconnects instead of reading someone else's results.
+class ReadPool::Lease {
+ public:
+  Lease(ReadPool& pool, Connection* connection) : pool_(pool), connection_(connection) {}
+  ~Lease() {
+    if (!clean_) connection_->close();
+    pool_.release(connection_);
+  }
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+  void mark_clean() { clean_ = true; }
+
+ private:
+  ReadPool& pool_;
+  Connection* connection_;
+  bool clean_ = false;
+};
+
+namespace {
+
+// The connection's socket registered with the caller's reactor for one query only: the pool then
+// outlives any io_context, and a caller on another one (a test, a tool) just works. libpq owns the
+// descriptor, so it is released, never closed, here.
+class BorrowedSocket {
+ public:
+  BorrowedSocket(const asio::any_io_executor& executor, int fd) : descriptor_(executor, fd) {}
+  ~BorrowedSocket() { descriptor_.release(); }
+  BorrowedSocket(const BorrowedSocket&) = delete;
+  BorrowedSocket& operator=(const BorrowedSocket&) = delete;
+  asio::posix::stream_descriptor& get() { return descriptor_; }
+
+ private:
+  asio::posix::stream_descriptor descriptor_;
+};
+
+[[noreturn]] void throw_connection_error(PGconn* conn) {
+  throw_for_sqlstate(PQerrorMessage(conn), "", PQstatus(conn) != CONNECTION_OK);
+}
+
+// Throws for a failed result (after freeing it); leaves a good one alone.
+void check(PGconn* conn, PGresult* result) {
+  const auto status = PQresultStatus(result);
+  if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) return;
+  const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  const std::string sqlstate = state == nullptr ? "" : state;
+  const std::string message = PQresultErrorMessage(result);
+  PQclear(result);
+  throw_for_sqlstate(message, sqlstate, PQstatus(conn) != CONNECTION_OK);
+}
+
+asio::awaitable<void> flush(PGconn* conn, asio::posix::stream_descriptor& socket) {
+  for (;;) {
+    const int rc = PQflush(conn);
+    if (rc == 0) co_return;
+    if (rc < 0) throw_connection_error(conn);
+    co_await socket.async_wait(asio::posix::stream_descriptor::wait_write, asio::use_awaitable);
+  }
+}
+
+// Reads every result of the command; returns the first (one statement, one result), frees the rest.
+asio::awaitable<PGresult*> collect(PGconn* conn, asio::posix::stream_descriptor& socket) {
+  PGresult* first = nullptr;
+  try {
+    for (;;) {
+      while (PQisBusy(conn) != 0) {
+        co_await socket.async_wait(asio::posix::stream_descriptor::wait_read, asio::use_awaitable);
+        if (PQconsumeInput(conn) == 0) throw_connection_error(conn);
+      }
+      PGresult* result = PQgetResult(conn);
+      if (result == nullptr) break;
+      if (first == nullptr) {
+        first = result;
+      } else {
+        PQclear(result);
+      }
+    }
+  } catch (...) {
+    if (first != nullptr) PQclear(first);
+    throw;
+  }
+  if (first == nullptr) throw_connection_error(conn);
+  co_return first;
+}
+
+}  // namespace
+
+QueryResult::QueryResult(pg_result* result) : result_(result, PQclear) {}
+
+int QueryResult::rows() const { return PQntuples(result_.get()); }
+int QueryResult::columns() const { return PQnfields(result_.get()); }
+bool QueryResult::is_null(int row, int column) const { return PQgetisnull(result_.get(), row, column) != 0; }
+
+std::string_view QueryResult::text(int row, int column) const {
+  return {PQgetvalue(result_.get(), row, column), static_cast<std::size_t>(PQgetlength(result_.get(), row, column))};
+}
+
+std::int64_t QueryResult::integer(int row, int column) const {
+  const auto value = text(row, column);
+  std::int64_t n = 0;
+  const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (is_null(row, column) || ec != std::errc{} || ptr != value.data() + value.size()) {
+    throw DbError(fmt::format("column {} of row {} is not an integer", column, row), "");
+  }
+  return n;
+}
+
+std::int64_t QueryResult::affected() const {
+  const std::string_view count = PQcmdTuples(result_.get());
+  std::int64_t n = 0;
+  std::from_chars(count.data(), count.data() + count.size(), n);
+  return n;
+}
+
+ReadPool::ReadPool(std::string conninfo, std::size_t size, std::chrono::milliseconds statement_timeout,
+                   exec::WorkerPool& workers)
+    : conninfo_(std::move(conninfo)), statement_timeout_(statement_timeout), workers_(workers) {
+  for (std::size_t i = 0; i < size; ++i) {
+    connections_.push_back(std::make_unique<Connection>());
+    idle_.push_back(connections_.back().get());
+  }
+}
+
+ReadPool::~ReadPool() = default;
+
+std::size_t ReadPool::in_use() const {
+  std::lock_guard lock(mutex_);
+  return connections_.size() - idle_.size();
+}
+
+asio::awaitable<ReadPool::Connection*> ReadPool::acquire() {
+  // Shared with release(), which may still be inside try_send when this coroutine resumes elsewhere.
+  auto waiter = std::make_shared<Waiter>(co_await asio::this_coro::executor);
+  {
+    std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      Connection* connection = idle_.back();
+      idle_.pop_back();
+      co_return connection;
+    }
+    waiters_.push_back(waiter);
+  }
+  auto [ec, connection] = co_await waiter->channel.async_receive(asio::as_tuple(asio::use_awaitable));
+  if (ec) {
+    std::lock_guard lock(mutex_);
+    waiters_.erase(std::remove(waiters_.begin(), waiters_.end(), waiter), waiters_.end());
+    throw std::system_error(ec, "waiting for a database connection");
+  }
+  co_return connection;
+}
+
+void ReadPool::release(Connection* connection) {
+  std::shared_ptr<Waiter> waiter;
+  {
+    std::lock_guard lock(mutex_);
+    if (waiters_.empty()) {
+      idle_.push_back(connection);
+      return;
+    }
+    waiter = waiters_.front();
+    waiters_.pop_front();
+  }
+  waiter->channel.try_send(boost::system::error_code{}, connection);  // capacity 1, so it never fails
+}
+
+asio::awaitable<void> ReadPool::connect(Connection& connection) {
+  connection.close();
+  co_await workers_.run([&] {
+    PGconn* conn = PQconnectdb(conninfo_.c_str());
+    if (PQstatus(conn) != CONNECTION_OK) {
+      const std::string message = PQerrorMessage(conn);
+      PQfinish(conn);
+      throw Unavailable("cannot connect to the database: " + message, "08001");
+    }
+    PGresult* result = PQexec(conn, fmt::format("SET client_min_messages = warning; SET statement_timeout = {}",
+                                                statement_timeout_.count())
+                                        .c_str());
+    const bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
+    PQclear(result);
+    if (!ok || PQsetnonblocking(conn, 1) != 0) {
+      const std::string message = PQerrorMessage(conn);
+      PQfinish(conn);
+      throw Unavailable("cannot set up a database connection: " + message, "08001");
+    }
+    connection.conn = conn;
+  });
+}
+
+asio::awaitable<QueryResult> ReadPool::run(Connection& connection, const Statement& statement,
+                                           const std::vector<std::string>& params) {
+  PGconn* conn = connection.conn;
+  BorrowedSocket borrowed(co_await asio::this_coro::executor, PQsocket(conn));
+  auto& socket = borrowed.get();
+  const std::string name(statement.name);
+  const auto known = connection.prepared.find(name);
+  if (known != connection.prepared.end() && known->second != statement.sql) {
+    throw std::logic_error("two statements are named " + name);
+  }
+  if (known == connection.prepared.end()) {
+    const std::string sql(statement.sql);
+    if (PQsendPrepare(conn, name.c_str(), sql.c_str(), 0, nullptr) == 0) throw_connection_error(conn);
+    co_await flush(conn, socket);
+    check(conn, co_await collect(conn, socket));
+    connection.prepared.emplace(name, sql);
+  }
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params) values.push_back(p.c_str());
+  if (PQsendQueryPrepared(conn, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr, nullptr, 0) ==
+      0) {
+    throw_connection_error(conn);
+  }
+  co_await flush(conn, socket);
+  PGresult* result = co_await collect(conn, socket);
+  check(conn, result);
+  co_return QueryResult(result);
+}
+
+asio::awaitable<QueryResult> ReadPool::query(const Statement& statement, const std::vector<std::string>& params) {
+  for (int attempt = 1;; ++attempt) {
+    Connection* connection = co_await acquire();
+    Lease lease(*this, connection);
+    const bool fresh = !connection->usable();
+    if (fresh) co_await connect(*connection);
+    try {
+      auto result = co_await run(*connection, statement, params);
+      lease.mark_clean();
+      co_return result;
+    } catch (const Unavailable&) {
+      // A connection that died while idle (a database restart) fails on first use: one retry on a
+      // fresh connection. Reads have no effects, so this is always safe.
+      if (fresh || attempt > 1) throw;
+    } catch (const DbError&) {
+      lease.mark_clean();  // the server answered; the connection is fine
+      throw;
+    }
+  }
+}
+
+}  // namespace shop::infra::db

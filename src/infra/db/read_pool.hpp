@@ -1,0 +1,51 @@
+#pragma once
+
+#include "shop/infra/db/query.hpp"
+#include "shop/infra/exec/worker_pool.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+// Private to infra/db. Connections driven by libpq's asynchronous API on the caller's I/O thread: a
+// read costs one round trip and no thread hand-off, which is what makes the hot read paths fast
+// (the SOCI path hops to a worker thread and back). Connecting is blocking in libpq, so it runs on
+// the worker pool.
+namespace shop::infra::db {
+
+class ReadPool {
+ public:
+  ReadPool(std::string conninfo, std::size_t size, std::chrono::milliseconds statement_timeout,
+           exec::WorkerPool& workers);
+  ~ReadPool();
+
+  boost::asio::awaitable<QueryResult> query(const Statement& statement, const std::vector<std::string>& params);
+
+  std::size_t size() const { return connections_.size(); }
+  std::size_t in_use() const;
+
+ private:
+  struct Connection;
+  struct Waiter;
+  class Lease;
+
+  boost::asio::awaitable<Connection*> acquire();
+  void release(Connection* connection);
+  boost::asio::awaitable<void> connect(Connection& connection);
+  boost::asio::awaitable<QueryResult> run(Connection& connection, const Statement& statement,
+                                          const std::vector<std::string>& params);
+
+  std::string conninfo_;
+  std::chrono::milliseconds statement_timeout_;
+  exec::WorkerPool& workers_;
+  std::vector<std::unique_ptr<Connection>> connections_;
+  mutable std::mutex mutex_;
+  std::vector<Connection*> idle_;
+  std::deque<std::shared_ptr<Waiter>> waiters_;
+};
+
+}  // namespace shop::infra::db
