@@ -2,6 +2,7 @@
 find_package(Boost 1.81.0 EXACT REQUIRED COMPONENTS json CONFIG)
 find_package(fmt REQUIRED)
 find_package(Threads REQUIRED)
+find_package(CURL REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)

@@ -291,7 +291,7 @@ void Server::Impl::record(const Request& request, const Response& response,
   metrics.histogram("shopd_http_request_duration_seconds", "HTTP request latency by route.",
                     {{"route", route}, {"method", method}}, metrics::latency_buckets())
       .observe(seconds);
-  if (options.access_log) {
+  if (options.access_log && log::enabled(log::Level::kInfo)) {
     // The path only, never the query: query strings may carry personal data.
     log::info("http", "request",
               {{"req", request.request_id},

@@ -1,0 +1,85 @@
+#include "shop/infra/mail/mail.hpp"
+
+#include <fmt/format.h>
+
+#include <ctime>
+
+namespace shop::infra::mail {
+namespace {
+
+void require_single_line(const std::string& value, const char* header) {
+  if (value.find_first_of("\r\n") != std::string::npos) {
+    throw std::invalid_argument(fmt::format("mail header {} contains a line break", header));
+  }
+}
+
+bool is_ascii(const std::string& text) {
+  for (unsigned char c : text) {
+    if (c >= 0x80) return false;
+  }
+  return true;
+}
+
+std::string base64(const std::string& in) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  std::size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    const unsigned n = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
+                       static_cast<unsigned char>(in[i + 2]);
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += kAlphabet[(n >> 6) & 63];
+    out += kAlphabet[n & 63];
+  }
+  if (i < in.size()) {
+    unsigned n = static_cast<unsigned char>(in[i]) << 16;
+    if (i + 1 < in.size()) n |= static_cast<unsigned char>(in[i + 1]) << 8;
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += i + 1 < in.size() ? kAlphabet[(n >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+// RFC 2047 encoded-word for a header value that is not plain ASCII.
+std::string encode_header(const std::string& value) {
+  return is_ascii(value) ? value : "=?UTF-8?B?" + base64(value) + "?=";
+}
+
+std::string rfc5322_date(std::chrono::system_clock::time_point when) {
+  const std::time_t t = std::chrono::system_clock::to_time_t(when);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  return fmt::format("{}, {:02} {} {} {:02}:{:02}:{:02} +0000", kDays[tm.tm_wday], tm.tm_mday, kMonths[tm.tm_mon],
+                     tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+}  // namespace
+
+std::string format_message(const MailMessage& message, std::chrono::system_clock::time_point date,
+                           const std::string& message_id) {
+  require_single_line(message.from, "From");
+  require_single_line(message.to, "To");
+  require_single_line(message.subject, "Subject");
+  std::string out = fmt::format(
+      "From: {}\r\nTo: {}\r\nSubject: {}\r\nDate: {}\r\nMessage-ID: <{}>\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n",
+      message.from, message.to, encode_header(message.subject), rfc5322_date(date), message_id);
+  for (std::size_t start = 0; start < message.body.size();) {
+    auto end = message.body.find('\n', start);
+    if (end == std::string::npos) end = message.body.size();
+    std::string_view line(message.body.data() + start, end - start);
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    out += line;
+    out += "\r\n";
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace shop::infra::mail
