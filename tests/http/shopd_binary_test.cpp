@@ -54,7 +54,13 @@ TEST_CASE("serve migrates a fresh database and answers the operations endpoints"
   CHECK(ready.json().at("status") == "ready");
   CHECK(query_value(db.url(), "SELECT count(*) > 0 FROM shopd.schema_migrations") == "t");
 
-  const auto metrics = http_request(port, "GET", "/metrics");
+  // Requests are counted after their response is written: give the last one a moment.
+  shop::test::HttpResponse metrics;
+  for (int i = 0; i < 50; ++i) {
+    metrics = http_request(port, "GET", "/metrics");
+    if (contains(metrics.body, R"(route="/readyz",method="GET",le="+Inf"})")) break;
+    std::this_thread::sleep_for(20ms);
+  }
   CHECK(metrics.status == 200);
   CHECK(contains(*metrics.header("Content-Type"), "text/plain"));
   CHECK(contains(metrics.body, R"(shopd_http_requests_total{route="/healthz",method="GET",status="200"} 1)"));

@@ -241,7 +241,9 @@ asio::awaitable<QueryResult> ReadPool::run(Connection& connection, const Stateme
     const std::string sql(statement.sql);
     if (PQsendPrepare(conn, name.c_str(), sql.c_str(), 0, nullptr) == 0) throw_connection_error(conn);
     co_await flush(conn, socket);
-    check(conn, co_await collect(conn, socket));
+    PGresult* prepared = co_await collect(conn, socket);
+    check(conn, prepared);
+    PQclear(prepared);
     connection.prepared.emplace(name, sql);
   }
   std::vector<const char*> values;
