@@ -10,7 +10,7 @@ using infra::config::Knob;
 
 constexpr Knob kKnobs[] = {
     {"env", "SHOPD_ENV", "development",
-     "development or production; production never auto-migrates and refuses to start without keys"},
+     "development or production; production never auto-migrates and refuses to start without secret keys"},
     {"server.listen", "SHOPD_LISTEN", "127.0.0.1:8080", "address and port to serve on; port 0 picks a free one"},
     {"server.io_threads", "SHOPD_IO_THREADS", "", "I/O threads (default: one per core)"},
     {"server.read_timeout", "SHOPD_READ_TIMEOUT", "15s", "time to receive one whole request, idle keep-alive included"},
@@ -28,6 +28,11 @@ constexpr Knob kKnobs[] = {
      "apply pending migrations on serve (default: true in development, false in production)"},
     {"database.startup_wait", "SHOPD_DB_STARTUP_WAIT", "10s", "how long serve waits for the database at start"},
     {"log.level", "SHOPD_LOG_LEVEL", "info", "debug, info, warn or error"},
+    {"secrets.keys", "SHOPD_SECRET_KEYS", "",
+     "secret key ring, \"ID:BASE64KEY,...\" (the last is current); set it in the environment, never in a file in the repository"},
+    {"secrets.key_file", "SHOPD_KEY_FILE", "", "file holding the key ring, one ID:BASE64KEY per line (instead of secrets.keys)"},
+    {"secrets.dev_key_file", "SHOPD_DEV_KEY_FILE", "var/keys/dev.keys",
+     "development only: key file generated on first run when neither of the above is set"},
 };
 
 std::optional<std::string> config_path(std::optional<std::string> explicit_path) {
@@ -77,6 +82,10 @@ AppConfig load_config(std::optional<std::string> explicit_path) {
     s.reject("database.auto_migrate", "production never migrates on start; run `shopd migrate` instead");
   }
   c.database_wait = s.duration("database.startup_wait");
+
+  if (s.has("secrets.keys")) c.secret_keys = s.string("secrets.keys");
+  if (s.has("secrets.key_file")) c.key_file = s.string("secrets.key_file");
+  c.dev_key_file = s.string("secrets.dev_key_file");
 
   const auto level = infra::log::parse_level(s.string("log.level"));
   if (!level) s.reject("log.level", "must be debug, info, warn or error");

@@ -20,6 +20,11 @@ struct AppConfig {
   bool auto_migrate = true;
   std::chrono::milliseconds database_wait{10'000};
   infra::log::Level log_level = infra::log::Level::kInfo;
+  // Where the secret keys come from: the text itself, a file, or (development only) a key file
+  // generated on first use.
+  std::string secret_keys;
+  std::string key_file;
+  std::string dev_key_file;
 };
 
 // Every knob shopd reads: its file key, environment variable, default and meaning.

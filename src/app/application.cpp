@@ -2,6 +2,7 @@
 
 #include "openapi_document.hpp"
 #include "ops_routes.hpp"
+#include "secret_keys.hpp"
 
 #include "shop/infra/http/problem.hpp"
 #include "shop/infra/http/server.hpp"
@@ -92,6 +93,7 @@ int Application::migrate() {
 
 int Application::serve() {
   log::info("app", "starting", {{"env", config_.environment == Environment::kProduction ? "production" : "development"}});
+  keys_.emplace(load_secret_keys(config_));
   if (!wait_for_database()) return 1;
   if (config_.auto_migrate) {
     migrator_.apply_pending();

@@ -2,6 +2,9 @@
 
 #include "app_config.hpp"
 
+#include <optional>
+
+#include "shop/infra/crypto/key_ring.hpp"
 #include "shop/infra/db/database.hpp"
 #include "shop/infra/db/migrator.hpp"
 #include "shop/infra/http/router.hpp"
@@ -29,6 +32,7 @@ class Application {
   infra::db::Database db_;
   infra::db::Migrator migrator_;
   infra::http::Router router_;
+  std::optional<infra::crypto::KeyRing> keys_;  // loaded by serve(); the modules that use them arrive with their issues
 };
 
 }  // namespace shop::app

@@ -89,6 +89,9 @@ int run(int argc, char** argv) {
   }
   try {
     return command == "migrate" ? app.migrate() : app.serve();
+  } catch (const shop::infra::config::ConfigError& e) {
+    std::cerr << "shopd: " << e.what() << "\n";
+    return 2;
   } catch (const shop::infra::db::MigrationError& e) {
     shop::infra::log::error("app", "migration refused", {{"error", e.what()}});
     return 1;

@@ -8,6 +8,9 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -120,6 +123,8 @@ TEST_CASE("error responses of the binary are problem documents", "[http][binary]
 
   const auto echoed = http_request(port, "GET", "/healthz", "", {{"X-Request-Id", "trace-42"}});
   CHECK(echoed.header("X-Request-Id") == "trace-42");
+  // The access line follows the response.
+  for (int i = 0; i < 50 && !contains(shopd.log(), "req=trace-42"); ++i) std::this_thread::sleep_for(20ms);
   CHECK(contains(shopd.log(), "req=trace-42"));
 }
 
@@ -218,4 +223,46 @@ TEST_CASE("the shipped config file is valid and --help lists commands and keys",
     CHECK(contains(help.output, word));
   }
   CHECK(run_shopd({"frobnicate"}, env).exit_code == 2);
+}
+
+TEST_CASE("production refuses to start without secret keys; with them it serves", "[http][binary][config][keys]") {
+  TestDatabase db;
+  auto env = base_shopd_env(db.url());
+  REQUIRE(run_shopd({"migrate"}, env).exit_code == 0);
+  env.emplace_back("SHOPD_ENV", "production");
+  const auto refused = run_shopd({"serve"}, env);
+  CHECK(refused.exit_code == 2);
+  CHECK(contains(refused.output, "SHOPD_SECRET_KEYS"));
+
+  env.emplace_back("SHOPD_SECRET_KEYS", "1:not-base64!");
+  const auto malformed = run_shopd({"serve"}, env);
+  CHECK(malformed.exit_code == 2);
+  CHECK_FALSE(contains(malformed.output, "not-base64!"));  // key material never echoed
+
+  env.back().second = "7:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+  ShopdProcess shopd(env);
+  const auto port = shopd.wait_until_listening();
+  CHECK(http_request(port, "GET", "/readyz").status == 200);
+}
+
+TEST_CASE("development generates a secret key file once and says so", "[http][binary][keys]") {
+  TestDatabase db;
+  auto env = base_shopd_env(db.url());
+  const std::string key_file = fmt::format("/tmp/shopd-devkey-{}-{}.keys", ::getpid(), db.name());
+  env.emplace_back("SHOPD_DEV_KEY_FILE", key_file);
+  std::remove(key_file.c_str());
+  {
+    ShopdProcess first(env);
+    first.wait_until_listening();
+    CHECK(contains(first.log(), "generated a development secret key"));
+  }
+  struct stat info {};
+  REQUIRE(::stat(key_file.c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0600);
+  {
+    ShopdProcess second(env);
+    second.wait_until_listening();
+    CHECK(contains(second.log(), "using the development secret key"));
+  }
+  std::remove(key_file.c_str());
 }

@@ -73,6 +73,9 @@ EnvList base_shopd_env(const std::string& database_url) {
       {"SHOPD_DB_POOL_SIZE", "4"},
       {"SHOPD_DATABASE_URL", database_url},
       {"SHOPD_LOG_LEVEL", "info"},
+      // One development key per test process, outside the source tree.
+      {"SHOPD_DEV_KEY_FILE", fmt::format("{}/shopd-test-{}.keys", std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp",
+                                         ::getpid())},
   };
 }
 
