@@ -2,6 +2,7 @@
 #include "shop/infra/http/json_input.hpp"
 #include "shop/infra/http/server.hpp"
 
+#include "support/eventually.hpp"
 #include "support/http_client.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -272,11 +273,10 @@ TEST_CASE("requests are counted by route and status", "[http][edge][metrics]") {
   http_request(s.port, "GET", "/missing");
   // The server counts a request after writing its response, so the last one may still be on its way.
   std::string text;
-  for (int i = 0; i < 100; ++i) {
+  shop::test::eventually([&] {
     text = s.metrics.render();
-    if (text.find(R"(status="404"} 1)") != std::string::npos) break;
-    std::this_thread::sleep_for(10ms);
-  }
+    return text.find(R"(status="404"} 1)") != std::string::npos;
+  });
   CHECK(text.find(R"(shopd_http_requests_total{route="/items/{id}",method="GET",status="200"} 2)") != std::string::npos);
   CHECK(text.find(R"(shopd_http_requests_total{route="unmatched",method="GET",status="404"} 1)") != std::string::npos);
   CHECK(text.find(R"(shopd_http_request_duration_seconds_count{route="/items/{id}",method="GET"} 2)") !=

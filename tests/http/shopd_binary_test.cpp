@@ -1,4 +1,5 @@
 // The real shopd binary, started as an operator would, on port 0 against a fresh database.
+#include "support/eventually.hpp"
 #include "support/http_client.hpp"
 #include "support/private_cluster.hpp"
 #include "support/shopd_process.hpp"
@@ -59,11 +60,10 @@ TEST_CASE("serve migrates a fresh database and answers the operations endpoints"
 
   // Requests are counted after their response is written: give the last one a moment.
   shop::test::HttpResponse metrics;
-  for (int i = 0; i < 50; ++i) {
+  shop::test::eventually([&] {
     metrics = http_request(port, "GET", "/metrics");
-    if (contains(metrics.body, R"(route="/readyz",method="GET",le="+Inf"})")) break;
-    std::this_thread::sleep_for(20ms);
-  }
+    return contains(metrics.body, R"(route="/readyz",method="GET",le="+Inf"})");
+  });
   CHECK(metrics.status == 200);
   CHECK(contains(*metrics.header("Content-Type"), "text/plain"));
   CHECK(contains(metrics.body, R"(shopd_http_requests_total{route="/healthz",method="GET",status="200"} 1)"));
@@ -124,8 +124,7 @@ TEST_CASE("error responses of the binary are problem documents", "[http][binary]
   const auto echoed = http_request(port, "GET", "/healthz", "", {{"X-Request-Id", "trace-42"}});
   CHECK(echoed.header("X-Request-Id") == "trace-42");
   // The access line follows the response.
-  for (int i = 0; i < 50 && !contains(shopd.log(), "req=trace-42"); ++i) std::this_thread::sleep_for(20ms);
-  CHECK(contains(shopd.log(), "req=trace-42"));
+  CHECK(shop::test::eventually([&] { return contains(shopd.log(), "req=trace-42"); }));
 }
 
 TEST_CASE("SIGTERM drains: idle connections close and the process exits 0", "[http][binary][drain]") {
