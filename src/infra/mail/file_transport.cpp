@@ -2,19 +2,20 @@
 
 #include <fmt/format.h>
 
-#include <atomic>
+#include <cctype>
 #include <fstream>
-#include <random>
 
 namespace shop::infra::mail {
 namespace {
 
-std::string unique_name() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
-  return fmt::format("{}-{:016x}", now, rng());
+// The Message-ID made safe as a file name: its local part and domain keep [A-Za-z0-9.-].
+std::string file_name(const std::string& message_id) {
+  std::string name = message_id;
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-') c = '_';
+  }
+  if (name.empty() || name.front() == '.') name = "m" + name;  // never a hidden file
+  return name;
 }
 
 class FileTransport final : public MailTransport {
@@ -22,8 +23,9 @@ class FileTransport final : public MailTransport {
   explicit FileTransport(std::filesystem::path directory) : directory_(std::move(directory)) {}
 
   void send(const MailMessage& message) override {
-    const auto name = unique_name();
-    const auto text = format_message(message, std::chrono::system_clock::now(), name + "@shopd.local");
+    const auto id = message.message_id.empty() ? random_message_id() : message.message_id;
+    const auto name = file_name(id);
+    const auto text = format_message(message, std::chrono::system_clock::now(), id);
     std::error_code ec;
     std::filesystem::create_directories(directory_, ec);
     if (ec) throw MailError(fmt::format("cannot create mail directory {}: {}", directory_.string(), ec.message()));

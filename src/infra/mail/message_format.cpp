@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <ctime>
+#include <random>
 
 namespace shop::infra::mail {
 namespace {
@@ -61,11 +62,19 @@ std::string rfc5322_date(std::chrono::system_clock::time_point when) {
 
 }  // namespace
 
+std::string random_message_id() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return fmt::format("{:016x}{:016x}@shopd", rng(), rng());
+}
+
 std::string format_message(const MailMessage& message, std::chrono::system_clock::time_point date,
                            const std::string& message_id) {
   require_single_line(message.from, "From");
   require_single_line(message.to, "To");
   require_single_line(message.subject, "Subject");
+  if (message_id.empty() || message_id.find_first_of("\r\n<> ") != std::string::npos) {
+    throw std::invalid_argument("mail Message-ID must be non-empty, without brackets, spaces or line breaks");
+  }
   std::string out = fmt::format(
       "From: {}\r\nTo: {}\r\nSubject: {}\r\nDate: {}\r\nMessage-ID: <{}>\r\nMIME-Version: 1.0\r\n"
       "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n",

@@ -5,7 +5,6 @@
 
 #include <cstring>
 #include <mutex>
-#include <random>
 
 namespace shop::infra::mail {
 namespace {
@@ -42,8 +41,8 @@ class SmtpTransport final : public MailTransport {
   }
 
   void send(const MailMessage& message) override {
-    thread_local std::mt19937_64 rng{std::random_device{}()};
-    Upload upload{format_message(message, std::chrono::system_clock::now(), fmt::format("{:016x}@shopd", rng())), 0};
+    const auto id = message.message_id.empty() ? random_message_id() : message.message_id;
+    Upload upload{format_message(message, std::chrono::system_clock::now(), id), 0};
     const std::string url = fmt::format("smtp://{}:{}", options_.host, options_.port);
     const std::string from = envelope_address(message.from);
     const std::string to = envelope_address(message.to);

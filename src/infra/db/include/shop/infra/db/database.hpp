@@ -120,6 +120,9 @@ class Database {
                                                                      [this](auto&& body) { run_autocommit(body); });
   }
 
+  // The libpq keyword connection string, for the few users that need a connection of their own
+  // (a NotificationListener).
+  const std::string& conninfo() const { return conninfo_; }
   std::size_t pool_size() const { return options_.pool_size; }
   std::size_t in_use() const { return workers_.running(); }
   std::size_t waiting() const { return workers_.queued(); }

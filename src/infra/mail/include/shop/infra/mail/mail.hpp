@@ -15,6 +15,9 @@ struct MailMessage {
   std::string to;       // one recipient address
   std::string subject;  // UTF-8
   std::string body;     // UTF-8 plain text, lines separated by \n
+  // "local@domain" without brackets. A message sent again (a retried delivery) keeps its id, so a
+  // receiver can drop the copy and the file transport overwrites its own. Empty: a random one.
+  std::string message_id;
 };
 
 class MailError : public std::runtime_error {
@@ -35,8 +38,11 @@ class MailTransport {
 std::string format_message(const MailMessage& message, std::chrono::system_clock::time_point date,
                            const std::string& message_id);
 
-// One `.eml` file per message in a directory (development, tests): written to a temporary name and
-// renamed, so a reader never sees half a message.
+// A fresh "<random>@shopd" id for a message that brings none.
+std::string random_message_id();
+
+// One `.eml` file per message in a directory (development, tests), named after the Message-ID:
+// written to a temporary name and renamed, so a reader never sees half a message.
 std::unique_ptr<MailTransport> make_file_transport(std::filesystem::path directory);
 
 struct SmtpOptions {

@@ -1,0 +1,256 @@
+#include "shop/infra/events/dispatcher.hpp"
+
+#include "outbox_sql.hpp"
+#include "shop/infra/events/outbox.hpp"
+#include "shop/infra/log/log.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+namespace shop::infra::events {
+namespace {
+
+constexpr const char* kRegisterSubscription =
+    "INSERT INTO shopd.event_subscriptions (subscriber, event_type) VALUES (:subscriber, :type) "
+    "ON CONFLICT DO NOTHING";
+constexpr const char* kRegisteredSubscribers = "SELECT DISTINCT subscriber FROM shopd.event_subscriptions";
+
+constexpr const char* kClaimBatch =
+    "SELECT d.id, d.attempts, " SHOP_EVENT_COLUMNS
+    " FROM shopd.event_deliveries d JOIN shopd.outbox_events e ON e.position = d.event_position"
+    " WHERE d.subscriber = :subscriber AND d.status = 'pending'"
+    "   AND d.next_attempt_at <= " SHOP_SQL_TIMESTAMP(":now")
+    " ORDER BY d.next_attempt_at, d.id LIMIT :limit"
+    " FOR UPDATE OF d SKIP LOCKED";
+
+constexpr const char* kMarkHandled =
+    "UPDATE shopd.event_deliveries SET status = 'handled', attempts = attempts + 1, handled_at = now(),"
+    " last_attempt_at = now() WHERE id = ANY(CAST(:ids AS bigint[]))";
+
+constexpr const char* kRecordFailure =
+    "UPDATE shopd.event_deliveries SET attempts = attempts + 1, last_error = :error, last_attempt_at = now(),"
+    " status = CASE WHEN attempts + 1 >= :max_attempts THEN 'dead' ELSE 'pending' END,"
+    " next_attempt_at = " SHOP_SQL_TIMESTAMP(":next_at") " WHERE id = :id";
+
+constexpr const char* kCountBacklog =
+    "SELECT (SELECT count(*) FROM shopd.event_deliveries WHERE status = 'pending'),"
+    "       (SELECT count(*) FROM shopd.event_deliveries WHERE status = 'dead')";
+
+constexpr std::size_t kMaxErrorLength = 2000;
+constexpr auto kGaugeRefresh = std::chrono::seconds(5);
+
+std::string describe(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    std::string what = e.what();
+    if (what.size() > kMaxErrorLength) what.resize(kMaxErrorLength);
+    return what.empty() ? "exception without a message" : what;
+  } catch (...) {
+    return "exception of unknown type";
+  }
+}
+
+std::string id_array(const std::vector<long long>& ids) {
+  return fmt::format("{{{}}}", fmt::join(ids, ","));
+}
+
+}  // namespace
+
+struct Dispatcher::SubscriberMetrics {
+  metrics::Counter* handled = nullptr;
+  metrics::Counter* failed = nullptr;
+  metrics::Counter* dead = nullptr;
+};
+
+Dispatcher::Dispatcher(db::Database& db, const clock::Clock& clock, DispatcherOptions options,
+                       metrics::Registry* metrics)
+    : db_(db), clock_(clock), options_(options), metrics_(metrics) {
+  if (metrics_ == nullptr) return;
+  metrics_->gauge("shopd_events_backlog", "Event deliveries waiting to be handled (due or delayed).", {},
+                  [this] { return backlog_.load(); });
+  metrics_->gauge("shopd_events_dead_letters", "Event deliveries that exhausted their attempts.", {},
+                  [this] { return dead_letters_.load(); });
+}
+
+Dispatcher::~Dispatcher() { stop(); }
+
+void Dispatcher::add(Subscription subscription) {
+  for (const auto& s : subscriptions_) {
+    if (s.name() == subscription.name()) throw std::logic_error("two subscriptions named " + s.name());
+  }
+  auto m = std::make_unique<SubscriberMetrics>();
+  if (metrics_ != nullptr) {
+    const metrics::Labels labels{{"subscriber", subscription.name()}};
+    m->handled = &metrics_->counter("shopd_events_handled_total", "Event deliveries handled.", labels);
+    m->failed = &metrics_->counter("shopd_events_failed_total", "Event deliveries whose handler failed.", labels);
+    m->dead = &metrics_->counter("shopd_events_dead_lettered_total", "Event deliveries that became dead letters.",
+                                 labels);
+  }
+  subscriptions_.push_back(std::move(subscription));
+  subscriber_metrics_.push_back(std::move(m));
+}
+
+void Dispatcher::register_subscriptions() {
+  auto record = [this](db::Tx& tx) {
+    std::string subscriber;
+    std::string type;
+    soci::statement st = (tx.sql().prepare << kRegisterSubscription, soci::use(subscriber), soci::use(type));
+    for (const auto& s : subscriptions_) {
+      for (const auto& [event_type, handler] : s.handlers()) {
+        subscriber = s.name();
+        type = event_type;
+        st.execute(true);
+      }
+    }
+    std::set<std::string> known;
+    for (const auto& s : subscriptions_) known.insert(s.name());
+    soci::rowset<std::string> registered = (tx.sql().prepare << kRegisteredSubscribers);
+    for (const auto& name : registered) {
+      if (!known.contains(name)) {
+        // Another release may serve it; if none does, its deliveries pile up (shopd_events_backlog).
+        log::warn("events", "a registered subscriber is not served by this process", {{"subscriber", name}});
+      }
+    }
+  };
+  db_.transact_blocking(record);
+}
+
+std::chrono::milliseconds Dispatcher::retry_delay(int attempts) const {
+  auto delay = options_.retry_base;
+  for (int i = 1; i < attempts && delay < options_.retry_max; ++i) delay *= 2;
+  return std::min(delay, options_.retry_max);
+}
+
+std::size_t Dispatcher::dispatch_once() {
+  std::size_t attempted = 0;
+  for (std::size_t i = 0; i < subscriptions_.size(); ++i) {
+    attempted += dispatch_batch(subscriptions_[i], *subscriber_metrics_[i]);
+  }
+  return attempted;
+}
+
+std::size_t Dispatcher::dispatch_batch(const Subscription& subscription, SubscriberMetrics& m) {
+  struct Outcome {
+    std::size_t handled = 0, failed = 0, dead = 0;
+  };
+  auto batch = [&](db::Tx& tx) {
+    Outcome outcome;
+    soci::session& sql = tx.sql();
+    const long long now = clock::epoch_microseconds(clock_.now());
+    const auto limit = static_cast<long long>(options_.batch_size);
+    std::string name = subscription.name();
+    soci::rowset<soci::row> rows = (sql.prepare << kClaimBatch, soci::use(name), soci::use(now), soci::use(limit));
+
+    std::vector<long long> handled;
+    for (const soci::row& row : rows) {
+      const auto id = row.get<long long>(0);
+      const int attempts = row.get<int>(1) + 1;
+      std::exception_ptr failure;
+      sql << "SAVEPOINT delivery";
+      try {
+        const Event event = event_from_row(row, 2);
+        const auto handler = subscription.handlers().find(event.type);
+        if (handler == subscription.handlers().end()) {
+          throw std::runtime_error("no handler for " + event.type + " in this process");
+        }
+        handler->second(tx, event);
+      } catch (...) {
+        failure = std::current_exception();
+      }
+      if (!failure) {
+        sql << "RELEASE SAVEPOINT delivery";
+        handled.push_back(id);
+        continue;
+      }
+      sql << "ROLLBACK TO SAVEPOINT delivery";
+      const std::string error = describe(failure);
+      const long long next_at = clock::epoch_microseconds(clock_.now() + retry_delay(attempts));
+      sql << kRecordFailure, soci::use(error), soci::use(options_.max_attempts), soci::use(next_at), soci::use(id);
+      const bool dead = attempts >= options_.max_attempts;
+      ++(dead ? outcome.dead : outcome.failed);
+      log::write(dead ? log::Level::kError : log::Level::kWarn, "events",
+                 dead ? "event delivery failed for the last time; it is now a dead letter" : "event delivery failed",
+                 {{"subscriber", subscription.name()}, {"delivery", id}, {"attempt", attempts}, {"error", error}});
+    }
+    if (!handled.empty()) {
+      const std::string ids = id_array(handled);
+      sql << kMarkHandled, soci::use(ids);
+    }
+    outcome.handled = handled.size();
+    return outcome;
+  };
+  // A serialization failure or deadlock re-runs the whole batch, effects included: they rolled back.
+  const Outcome outcome = db_.transact_blocking(batch);
+  if (m.handled != nullptr) {
+    m.handled->add(outcome.handled);
+    m.failed->add(outcome.failed + outcome.dead);
+    m.dead->add(outcome.dead);
+  }
+  return outcome.handled + outcome.failed + outcome.dead;
+}
+
+void Dispatcher::start() {
+  if (!threads_.empty()) return;
+  listener_ = std::make_unique<db::NotificationListener>(db_.conninfo(), SHOP_WAKE_CHANNEL, [this] { wake(); });
+  listener_->start();
+  for (std::size_t i = 0; i < options_.threads; ++i) {
+    threads_.emplace_back([this](std::stop_token stop) { run(stop); });
+  }
+}
+
+void Dispatcher::stop() {
+  if (listener_) listener_->stop();
+  for (auto& t : threads_) t.request_stop();
+  woken_.notify_all();
+  threads_.clear();  // joins
+}
+
+void Dispatcher::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    ++wake_generation_;
+  }
+  woken_.notify_all();
+}
+
+void Dispatcher::run(std::stop_token stop) {
+  while (!stop.stop_requested()) {
+    std::uint64_t seen;
+    {
+      std::lock_guard lock(mutex_);
+      seen = wake_generation_;
+    }
+    std::size_t attempted = 0;
+    try {
+      attempted = dispatch_once();
+      refresh_gauges();
+    } catch (const std::exception& e) {
+      // The database is down or restarting: nothing was lost, the deliveries are due again later.
+      log::warn("events", "dispatch failed; will retry", {{"error", e.what()}});
+    }
+    if (attempted > 0) continue;
+    std::unique_lock lock(mutex_);
+    woken_.wait_for(lock, stop, options_.poll_interval, [&] { return wake_generation_ != seen; });
+  }
+}
+
+void Dispatcher::refresh_gauges() {
+  if (metrics_ == nullptr) return;
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mutex_);
+    if (now - gauges_refreshed_ < kGaugeRefresh) return;
+    gauges_refreshed_ = now;
+  }
+  long long backlog = 0;
+  long long dead = 0;
+  auto count = [&](db::Session& s) { s.sql() << kCountBacklog, soci::into(backlog), soci::into(dead); };
+  db_.autocommit_blocking(count);
+  backlog_ = static_cast<double>(backlog);
+  dead_letters_ = static_cast<double>(dead);
+}
+
+}  // namespace shop::infra::events
