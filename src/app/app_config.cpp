@@ -27,6 +27,26 @@ constexpr Knob kKnobs[] = {
     {"database.auto_migrate", "SHOPD_AUTO_MIGRATE", "",
      "apply pending migrations on serve (default: true in development, false in production)"},
     {"database.startup_wait", "SHOPD_DB_STARTUP_WAIT", "10s", "how long serve waits for the database at start"},
+    {"events.threads", "SHOPD_EVENTS_THREADS", "2", "threads delivering events to subscribers in this process"},
+    {"events.batch_size", "SHOPD_EVENTS_BATCH_SIZE", "32", "deliveries claimed and committed together"},
+    {"events.max_attempts", "SHOPD_EVENTS_MAX_ATTEMPTS", "10",
+     "failed deliveries before an event becomes a dead letter for that subscriber"},
+    {"events.retry_base", "SHOPD_EVENTS_RETRY_BASE", "1s", "delay before the first retry; doubles on each failure"},
+    {"events.retry_max", "SHOPD_EVENTS_RETRY_MAX", "1h", "longest delay between retries"},
+    {"events.poll_interval", "SHOPD_EVENTS_POLL_INTERVAL", "1s",
+     "how often to look for due deliveries without a NOTIFY (delayed events, retries)"},
+    {"events.retention", "SHOPD_EVENTS_RETENTION", "7d", "how long handled events are kept before they are purged"},
+    {"scheduler.tick", "SHOPD_SCHEDULER_TICK", "1s", "how often periodic jobs are checked for being due"},
+    {"mail.transport", "SHOPD_MAIL_TRANSPORT", "",
+     "file or smtp (default: file in development, smtp in production)"},
+    {"mail.dir", "SHOPD_MAIL_DIR", "var/mail", "file transport: one .eml file per message in this directory"},
+    {"mail.from", "SHOPD_MAIL_FROM", "shopd <no-reply@shop.example>", "sender of every mail"},
+    {"smtp.host", "SHOPD_SMTP_HOST", "127.0.0.1", "smtp transport: server host"},
+    {"smtp.port", "SHOPD_SMTP_PORT", "587", "smtp transport: server port"},
+    {"smtp.tls", "SHOPD_SMTP_TLS", "starttls", "starttls (refuses to send in the clear) or none (loopback relays only)"},
+    {"smtp.username", "SHOPD_SMTP_USERNAME", "", "smtp transport: AUTH user; empty for none"},
+    {"smtp.password", "SHOPD_SMTP_PASSWORD", "", "smtp transport: AUTH password; set it in the environment"},
+    {"smtp.timeout", "SHOPD_SMTP_TIMEOUT", "10s", "smtp transport: connect and whole-message timeout"},
     {"log.level", "SHOPD_LOG_LEVEL", "info", "debug, info, warn or error"},
     {"secrets.keys", "SHOPD_SECRET_KEYS", "",
      "secret key ring, \"ID:BASE64KEY,...\" (the last is current); set it in the environment, never in a file in the repository"},
@@ -86,6 +106,32 @@ AppConfig load_config(std::optional<std::string> explicit_path) {
   if (s.has("secrets.keys")) c.secret_keys = s.string("secrets.keys");
   if (s.has("secrets.key_file")) c.key_file = s.string("secrets.key_file");
   c.dev_key_file = s.string("secrets.dev_key_file");
+
+  auto& events = c.events;
+  events.threads = static_cast<std::size_t>(s.integer("events.threads", 0, 64));
+  events.batch_size = static_cast<std::size_t>(s.integer("events.batch_size", 1, 10'000));
+  events.max_attempts = static_cast<int>(s.integer("events.max_attempts", 1, 1000));
+  events.retry_base = s.duration("events.retry_base", std::chrono::milliseconds(1));
+  events.retry_max = s.duration("events.retry_max", events.retry_base);
+  events.poll_interval = s.duration("events.poll_interval", std::chrono::milliseconds(10));
+  c.events_retention = s.duration("events.retention", std::chrono::hours(1));
+  c.scheduler_tick = s.duration("scheduler.tick", std::chrono::milliseconds(10));
+
+  const auto transport = s.has("mail.transport") ? s.string("mail.transport")
+                         : c.environment == Environment::kProduction ? "smtp"
+                                                                      : "file";
+  if (transport != "file" && transport != "smtp") s.reject("mail.transport", "must be file or smtp");
+  c.mail.transport = transport == "smtp" ? MailConfig::Transport::kSmtp : MailConfig::Transport::kFile;
+  c.mail.dir = s.string("mail.dir");
+  c.mail.from = s.string("mail.from");
+  c.mail.smtp.host = s.string("smtp.host");
+  c.mail.smtp.port = static_cast<int>(s.integer("smtp.port", 1, 65535));
+  const auto tls = s.string("smtp.tls");
+  if (tls != "starttls" && tls != "none") s.reject("smtp.tls", "must be starttls or none");
+  c.mail.smtp.tls = tls == "none" ? infra::mail::SmtpOptions::Tls::kNone : infra::mail::SmtpOptions::Tls::kStartTls;
+  if (s.has("smtp.username")) c.mail.smtp.username = s.string("smtp.username");
+  if (s.has("smtp.password")) c.mail.smtp.password = s.string("smtp.password");
+  c.mail.smtp.timeout = s.duration("smtp.timeout", std::chrono::milliseconds(100));
 
   const auto level = infra::log::parse_level(s.string("log.level"));
   if (!level) s.reject("log.level", "must be debug, info, warn or error");

@@ -2,8 +2,10 @@
 
 #include "shop/infra/config/settings.hpp"
 #include "shop/infra/db/database.hpp"
+#include "shop/infra/events/dispatcher.hpp"
 #include "shop/infra/http/server.hpp"
 #include "shop/infra/log/log.hpp"
+#include "shop/infra/mail/mail.hpp"
 
 #include <optional>
 #include <span>
@@ -13,12 +15,23 @@ namespace shop::app {
 
 enum class Environment { kDevelopment, kProduction };
 
+struct MailConfig {
+  enum class Transport { kFile, kSmtp } transport = Transport::kFile;
+  std::string dir;
+  std::string from;
+  infra::mail::SmtpOptions smtp;
+};
+
 struct AppConfig {
   Environment environment = Environment::kDevelopment;
   infra::http::ServerOptions server;
   infra::db::DatabaseOptions database;
   bool auto_migrate = true;
   std::chrono::milliseconds database_wait{10'000};
+  infra::events::DispatcherOptions events;
+  std::chrono::milliseconds events_retention{std::chrono::hours(24 * 7)};
+  std::chrono::milliseconds scheduler_tick{1000};
+  MailConfig mail;
   infra::log::Level log_level = infra::log::Level::kInfo;
   // Where the secret keys come from: the text itself, a file, or (development only) a key file
   // generated on first use.

@@ -1,12 +1,15 @@
 #include "application.hpp"
 
+#include "dead_letters_command.hpp"
 #include "openapi_document.hpp"
 #include "ops_routes.hpp"
 #include "secret_keys.hpp"
 
+#include "shop/infra/events/retention.hpp"
 #include "shop/infra/http/problem.hpp"
 #include "shop/infra/http/server.hpp"
 #include "shop/infra/log/log.hpp"
+#include "shop/infra/mail/mail_outbox.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -56,14 +59,31 @@ void register_pool_metrics(infra::metrics::Registry& metrics, infra::db::Databas
                 [&db] { return static_cast<double>(db.reads_in_use()); });
 }
 
+std::unique_ptr<infra::mail::MailTransport> make_mail_transport(const MailConfig& mail) {
+  if (mail.transport == MailConfig::Transport::kSmtp) return infra::mail::make_smtp_transport(mail.smtp);
+  return infra::mail::make_file_transport(mail.dir);
+}
+
+// Handled events are kept a while for inspection, then purged; hourly is often enough for a
+// retention counted in days.
+constexpr auto kPurgeInterval = std::chrono::hours(1);
+
 }  // namespace
 
 Application::Application(AppConfig config)
     : config_(std::move(config)),
       db_(config_.database),
-      migrator_(db_, infra::db::load_migrations(embedded_migrations())) {
+      migrator_(db_, infra::db::load_migrations(embedded_migrations())),
+      mail_(make_mail_transport(config_.mail)),
+      dispatcher_(db_, clock_, config_.events, &metrics_),
+      scheduler_(db_, clock_, &metrics_) {
   register_pool_metrics(metrics_, db_);
   register_ops_routes(router_, {db_, migrator_.latest(), metrics_, build_openapi_document(openapi_fragments())});
+  dispatcher_.add(infra::mail::mail_sender(*mail_));
+  scheduler_.every("events.purge", kPurgeInterval, [this](infra::db::Tx& tx) {
+    const auto purged = infra::events::purge_handled(tx, clock_.now() - config_.events_retention);
+    if (purged > 0) log::info("events", "purged handled events", {{"events", purged}});
+  });
 }
 
 bool Application::wait_for_database() {
@@ -91,24 +111,41 @@ int Application::migrate() {
   return 0;
 }
 
+bool Application::migrations_ready() {
+  if (config_.auto_migrate) {
+    migrator_.apply_pending();
+    return true;
+  }
+  const auto status = migrator_.status();
+  if (!status.edited.empty()) {
+    log::error("app", "an applied migration was edited; refusing to start", {{"migration", status.edited.front()->name}});
+    return false;
+  }
+  if (!status.pending.empty()) {
+    log::error("app", "pending migrations; run `shopd migrate` first (auto_migrate is off)",
+               {{"pending", status.pending.size()}, {"first", status.pending.front()->name}});
+    return false;
+  }
+  return true;
+}
+
+int Application::dead_letters(std::span<const std::string> args) {
+  if (!wait_for_database()) return 1;
+  return run_dead_letters_command(db_, clock_, args);
+}
+
 int Application::serve() {
   log::info("app", "starting", {{"env", config_.environment == Environment::kProduction ? "production" : "development"}});
   keys_.emplace(load_secret_keys(config_));
-  if (!wait_for_database()) return 1;
-  if (config_.auto_migrate) {
-    migrator_.apply_pending();
-  } else {
-    const auto status = migrator_.status();
-    if (!status.edited.empty()) {
-      log::error("app", "an applied migration was edited; refusing to start", {{"migration", status.edited.front()->name}});
-      return 1;
-    }
-    if (!status.pending.empty()) {
-      log::error("app", "pending migrations; run `shopd migrate` first (auto_migrate is off)",
-                 {{"pending", status.pending.size()}, {"first", status.pending.front()->name}});
-      return 1;
-    }
-  }
+  if (!wait_for_database() || !migrations_ready()) return 1;
+
+  // Subscriptions are recorded before anything can publish, so no event of this run misses one.
+  dispatcher_.register_subscriptions();
+  if (config_.events.threads > 0) dispatcher_.start();
+  scheduler_.start(config_.scheduler_tick);
+  log::info("app", "background work started",
+            {{"event_threads", config_.events.threads},
+             {"mail", config_.mail.transport == MailConfig::Transport::kSmtp ? "smtp" : "file"}});
 
   infra::http::Server server(config_.server, router_, metrics_, map_infrastructure_error);
   server.start();
@@ -119,6 +156,9 @@ int Application::serve() {
     server.drain();
   });
   server.wait();
+  // In-flight deliveries and jobs finish; anything not yet committed is due again at the next start.
+  dispatcher_.stop();
+  scheduler_.stop();
   log::info("app", "stopped");
   return 0;
 }

@@ -4,11 +4,19 @@
 
 #include <optional>
 
+#include "shop/infra/clock/clock.hpp"
 #include "shop/infra/crypto/key_ring.hpp"
 #include "shop/infra/db/database.hpp"
 #include "shop/infra/db/migrator.hpp"
+#include "shop/infra/events/dispatcher.hpp"
 #include "shop/infra/http/router.hpp"
+#include "shop/infra/mail/mail.hpp"
 #include "shop/infra/metrics/registry.hpp"
+#include "shop/infra/scheduler/scheduler.hpp"
+
+#include <memory>
+#include <span>
+#include <string>
 
 namespace shop::app {
 
@@ -22,16 +30,23 @@ class Application {
   int serve();
   // `shopd migrate`: applies pending migrations. Returns the exit code.
   int migrate();
+  // `shopd dead-letters list|replay ...`. Returns the exit code.
+  int dead_letters(std::span<const std::string> args);
   const infra::http::Router& router() const { return router_; }
 
  private:
   bool wait_for_database();
+  bool migrations_ready();
 
   AppConfig config_;
+  infra::clock::SystemClock clock_;
   infra::metrics::Registry metrics_;
   infra::db::Database db_;
   infra::db::Migrator migrator_;
   infra::http::Router router_;
+  std::unique_ptr<infra::mail::MailTransport> mail_;
+  infra::events::Dispatcher dispatcher_;
+  infra::scheduler::Scheduler scheduler_;
   std::optional<infra::crypto::KeyRing> keys_;  // loaded by serve(); the modules that use them arrive with their issues
 };
 

@@ -20,9 +20,12 @@ constexpr const char* kUsage = R"(shopd: a commerce backend in one binary
 Usage: shopd [--config PATH] [COMMAND]
 
 Commands:
-  serve      serve the HTTP API (the default); migrates first in development
-  migrate    apply pending database migrations and exit
-  routes     print the HTTP routes this binary serves and exit
+  serve                    serve the HTTP API (the default); migrates first in development
+  migrate                  apply pending database migrations and exit
+  routes                   print the HTTP routes this binary serves and exit
+  dead-letters list [--limit N] [--after ID]
+                           events that exhausted their retries, with the last error
+  dead-letters replay ID   deliver a dead letter again
 
 Options:
   --config PATH   configuration file (default: $SHOPD_CONFIG, else config/shopd.toml if present)
@@ -44,9 +47,12 @@ int run(int argc, char** argv) {
   std::optional<std::string> config_path;
   std::string command = "serve";
   bool command_seen = false;
+  std::vector<std::string> command_args;  // everything after the command is its own
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "-h" || arg == "--help") {
+    if (command_seen) {
+      command_args.push_back(arg);
+    } else if (arg == "-h" || arg == "--help") {
       print_help();
       return 0;
     } else if (arg == "--version") {
@@ -64,8 +70,12 @@ int run(int argc, char** argv) {
       return 2;
     }
   }
-  if (command != "serve" && command != "migrate" && command != "routes") {
+  if (command != "serve" && command != "migrate" && command != "routes" && command != "dead-letters") {
     std::cerr << "shopd: unknown command '" << command << "' (see shopd --help)\n";
+    return 2;
+  }
+  if (!command_args.empty() && command != "dead-letters") {
+    std::cerr << "shopd: " << command << " takes no arguments (see shopd --help)\n";
     return 2;
   }
 
@@ -88,7 +98,9 @@ int run(int argc, char** argv) {
     return 0;
   }
   try {
-    return command == "migrate" ? app.migrate() : app.serve();
+    if (command == "migrate") return app.migrate();
+    if (command == "dead-letters") return app.dead_letters(command_args);
+    return app.serve();
   } catch (const shop::infra::config::ConfigError& e) {
     std::cerr << "shopd: " << e.what() << "\n";
     return 2;

@@ -1,6 +1,7 @@
 #include "shop/infra/events/dead_letters.hpp"
 #include "shop/infra/events/dispatcher.hpp"
 #include "shop/infra/events/outbox.hpp"
+#include "shop/infra/events/retention.hpp"
 
 #include "support/eventually.hpp"
 #include "support/project_migrations.hpp"
@@ -342,4 +343,33 @@ TEST_CASE("two dispatchers on a burst of 10000 events handle each once per subsc
   // Both took part, or the test proved nothing about two of them.
   CHECK(data.count("source = 'a'") != "0");
   CHECK(data.count("source = 'b'") != "0");
+}
+
+TEST_CASE("retention purges handled events and keeps pending ones and dead letters", "[db][events]") {
+  EventsDatabase data;
+  auto db = connect(data.t);
+  ManualClock clock;
+  events::Subscription picky("picky");
+  picky.on("test.Happened", [](Tx&, const events::Event& e) {
+    if (e.payload.at("n").to_number<int>() == 2) throw std::runtime_error("not this one");
+  });
+  events::Dispatcher dispatcher(db, clock, {.max_attempts = 1});
+  dispatcher.add(std::move(picky));
+  dispatcher.add(recording("late", "test.Later"));
+  dispatcher.register_subscriptions();
+  publish_one(db, "test.Happened", 1);                           // handled
+  publish_one(db, "test.Happened", 2);                           // dead letter
+  publish_one(db, "test.Later", 3, {.deliver_at = clock.now() + 24h});  // still pending
+  CHECK(dispatcher.dispatch_once() == 2);
+
+  auto purge_at = [](shop::infra::clock::TimePoint cutoff) {
+    return [cutoff](Tx& tx) { return events::purge_handled(tx, cutoff); };
+  };
+  auto too_early = purge_at(std::chrono::system_clock::now() - 1h);
+  CHECK(db.transact_blocking(too_early) == 0);
+  auto later = purge_at(std::chrono::system_clock::now() + 1h);
+  CHECK(db.transact_blocking(later) == 1);
+  CHECK(query_value(data.t.url(), "SELECT count(*) FROM shopd.outbox_events") == "2");
+  CHECK(query_value(data.t.url(), "SELECT string_agg(status, ',' ORDER BY id) FROM shopd.event_deliveries") ==
+        "dead,pending");
 }

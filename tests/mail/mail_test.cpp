@@ -1,8 +1,13 @@
 // Mail transports: the file transport as a client reads it, and SMTP against a real SMTP server
 // (Debian's aiosmtpd) on loopback.
+#include "shop/infra/events/dispatcher.hpp"
 #include "shop/infra/mail/mail.hpp"
+#include "shop/infra/mail/mail_outbox.hpp"
 
 #include "support/http_client.hpp"
+#include "support/project_migrations.hpp"
+#include "support/temp_dir.hpp"
+#include "support/test_database.hpp"
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -18,33 +23,11 @@
 
 namespace mail = shop::infra::mail;
 namespace fs = std::filesystem;
+using shop::test::files_in;
+using shop::test::read_file;
+using shop::test::TempDir;
 
 namespace {
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::vector<fs::path> files_in(const fs::path& dir, std::string_view extension = {}) {
-  std::vector<fs::path> out;
-  if (!fs::exists(dir)) return out;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    if (extension.empty() || entry.path().extension() == extension) out.push_back(entry.path());
-  }
-  return out;
-}
-
-struct TempDir {
-  TempDir() {
-    std::string templ = (fs::temp_directory_path() / "shopd-mail-XXXXXX").string();
-    path = ::mkdtemp(templ.data());
-  }
-  ~TempDir() { fs::remove_all(path); }
-  fs::path path;
-};
 
 std::uint16_t free_port() {
   const std::string command = std::string(SHOP_SOURCE_DIR) + "/scripts/pg.sh free-port";
@@ -59,7 +42,7 @@ std::uint16_t free_port() {
 // aiosmtpd storing every message it accepts into a maildir.
 class SmtpServer {
  public:
-  explicit SmtpServer(const fs::path& maildir) : port_(free_port()) {
+  explicit SmtpServer(const fs::path& maildir, std::uint16_t port = free_port()) : port_(port) {
     pid_ = ::fork();
     if (pid_ == 0) {
       const std::string listen = fmt::format("127.0.0.1:{}", port_);
@@ -93,7 +76,7 @@ mail::SmtpOptions smtp_options(std::uint16_t port, mail::SmtpOptions::Tls tls) {
 }
 
 const mail::MailMessage kMessage{"shopd <no-reply@shop.test>", "kim@example.com", "주문이 결제되었습니다",
-                                 "Your code:\n123456\n.\nThanks"};
+                                 "Your code:\n123456\n.\nThanks", ""};
 
 }  // namespace
 
@@ -117,15 +100,15 @@ TEST_CASE("line breaks in headers are refused", "[mail]") {
 
 TEST_CASE("the file transport writes one .eml per message", "[mail]") {
   TempDir dir;
-  auto transport = mail::make_file_transport(dir.path / "mail");
+  auto transport = mail::make_file_transport(dir.path() / "mail");
   transport->send(kMessage);
   auto second = kMessage;
   second.to = "lee@example.com";
   transport->send(second);
 
-  const auto files = files_in(dir.path / "mail", ".eml");
+  const auto files = files_in(dir.path() / "mail", ".eml");
   REQUIRE(files.size() == 2);
-  CHECK(files_in(dir.path / "mail").size() == 2);  // no temporary files left behind
+  CHECK(files_in(dir.path() / "mail").size() == 2);  // no temporary files left behind
   std::set<std::string> recipients;
   for (const auto& f : files) {
     const auto text = read_file(f);
@@ -137,11 +120,11 @@ TEST_CASE("the file transport writes one .eml per message", "[mail]") {
 
 TEST_CASE("SMTP delivers to a real server", "[mail][smtp]") {
   TempDir dir;
-  SmtpServer server(dir.path / "maildir");
+  SmtpServer server(dir.path() / "maildir");
   auto transport = mail::make_smtp_transport(smtp_options(server.port(), mail::SmtpOptions::Tls::kNone));
   transport->send(kMessage);
 
-  const auto delivered = files_in(dir.path / "maildir" / "new");
+  const auto delivered = files_in(dir.path() / "maildir" / "new");
   REQUIRE(delivered.size() == 1);
   const auto text = read_file(delivered.front());
   CHECK(text.find("To: kim@example.com") != std::string::npos);
@@ -158,8 +141,85 @@ TEST_CASE("SMTP failures are MailErrors, to be retried", "[mail][smtp]") {
 
 TEST_CASE("STARTTLS is required unless disabled: a server without it gets nothing", "[mail][smtp]") {
   TempDir dir;
-  SmtpServer server(dir.path / "maildir");
+  SmtpServer server(dir.path() / "maildir");
   auto transport = mail::make_smtp_transport(smtp_options(server.port(), mail::SmtpOptions::Tls::kStartTls));
   CHECK_THROWS_AS(transport->send(kMessage), mail::MailError);
-  CHECK(files_in(dir.path / "maildir" / "new").empty());
+  CHECK(files_in(dir.path() / "maildir" / "new").empty());
+}
+
+namespace {
+
+// shopd's schema on a fresh database, and a dispatcher that sends queued mail through `transport`.
+struct MailOutbox {
+  explicit MailOutbox(mail::MailTransport& transport)
+      : dispatcher(db, clock, {.max_attempts = 5, .retry_base = std::chrono::seconds(1)}) {
+    dispatcher.add(mail::mail_sender(transport));
+    dispatcher.register_subscriptions();
+  }
+  std::string queue(const mail::MailMessage& message) {
+    auto queue_one = [&](shop::infra::db::Tx& tx) { return mail::queue_mail(tx, message); };
+    return db.transact_blocking(queue_one);
+  }
+  std::string delivery(const std::string& column) const {
+    return shop::test::query_value(t.url(), "SELECT " + column + " FROM shopd.event_deliveries");
+  }
+
+  shop::test::TestDatabase t;
+  bool migrated = (shop::test::apply_project_migrations(t.url()), true);
+  shop::infra::db::Database db{{.url = t.url(), .pool_size = 2, .read_pool_size = 1}};
+  shop::infra::clock::ManualClock clock;
+  shop::infra::events::Dispatcher dispatcher;
+};
+
+}  // namespace
+
+TEST_CASE("mail queued in a transaction that rolls back is never sent", "[mail][db]") {
+  TempDir dir;
+  auto transport = mail::make_file_transport(dir.path() / "mail");
+  MailOutbox outbox(*transport);
+  auto queue_then_fail = [](shop::infra::db::Tx& tx) {
+    mail::queue_mail(tx, kMessage);
+    throw std::runtime_error("signup failed after all");
+  };
+  CHECK_THROWS(outbox.db.transact_blocking(queue_then_fail));
+  CHECK(outbox.dispatcher.dispatch_once() == 0);
+  CHECK(files_in(dir.path() / "mail").empty());
+
+  const auto id = outbox.queue(kMessage);
+  CHECK(outbox.dispatcher.dispatch_once() == 1);
+  const auto files = files_in(dir.path() / "mail", ".eml");
+  REQUIRE(files.size() == 1);
+  CHECK(read_file(files.front()).find("Message-ID: <" + id + "@shopd>\r\n") != std::string::npos);
+}
+
+TEST_CASE("a message with a line break in a header is refused before it is queued", "[mail][db]") {
+  TempDir dir;
+  auto transport = mail::make_file_transport(dir.path() / "mail");
+  MailOutbox outbox(*transport);
+  auto injected = kMessage;
+  injected.subject = "hi\r\nBcc: everyone@example.com";
+  CHECK_THROWS_AS(outbox.queue(injected), std::invalid_argument);
+  CHECK(shop::test::query_value(outbox.t.url(), "SELECT count(*) FROM shopd.outbox_events") == "0");
+}
+
+TEST_CASE("queued mail waits out an SMTP outage and goes out once the server answers", "[mail][smtp][db]") {
+  TempDir dir;
+  const auto port = free_port();
+  auto transport = mail::make_smtp_transport(smtp_options(port, mail::SmtpOptions::Tls::kNone));
+  MailOutbox outbox(*transport);
+  const auto id = outbox.queue(kMessage);
+
+  CHECK(outbox.dispatcher.dispatch_once() == 1);  // nobody listens on the port yet
+  CHECK(outbox.delivery("status") == "pending");
+  CHECK(outbox.delivery("attempts") == "1");
+  CHECK_THAT(outbox.delivery("last_error"), Catch::Contains("SMTP delivery"));
+
+  SmtpServer server(dir.path() / "maildir", port);
+  CHECK(outbox.dispatcher.dispatch_once() == 0);  // backing off
+  outbox.clock.advance(std::chrono::seconds(1));
+  CHECK(outbox.dispatcher.dispatch_once() == 1);
+  CHECK(outbox.delivery("status") == "handled");
+  const auto delivered = files_in(dir.path() / "maildir" / "new");
+  REQUIRE(delivered.size() == 1);
+  CHECK(read_file(delivered.front()).find("Message-ID: <" + id + "@shopd>") != std::string::npos);
 }

@@ -1,6 +1,8 @@
 #include "shop/infra/crypto/base64.hpp"
 #include "shop/infra/crypto/key_file.hpp"
 
+#include "support/temp_dir.hpp"
+
 #include <sys/stat.h>
 #include <cstdlib>  // mkdtemp
 
@@ -23,28 +25,9 @@ using shop::infra::crypto::load_key_file;
 using shop::infra::crypto::load_or_create_dev_key_file;
 namespace fs = std::filesystem;
 
+using shop::test::TempDir;
+
 namespace {
-
-// A fresh directory under the temp directory, removed with everything in it when this goes away.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "shopd-crypto-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 void write(const fs::path& path, const std::string& content) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
