@@ -81,6 +81,42 @@ TEST_CASE("load_config defaults", "[unit][app_config]") {
   CHECK(c.auto_migrate);  // development migrates on start
   CHECK(c.database_wait == 10s);
   CHECK(c.log_level == shop::infra::log::Level::kInfo);
+  CHECK(c.events.threads == 2);
+  CHECK(c.events.batch_size == 32);
+  CHECK(c.events.max_attempts == 10);
+  CHECK(c.events.retry_base == 1s);
+  CHECK(c.events.retry_max == 1h);
+  CHECK(c.events.poll_interval == 1s);
+  CHECK(c.events_retention == std::chrono::hours(24 * 7));
+  CHECK(c.scheduler_tick == 1s);
+  CHECK(c.mail.transport == shop::app::MailConfig::Transport::kFile);
+  CHECK(c.mail.dir == "var/mail");
+  CHECK(c.mail.smtp.port == 587);
+  CHECK(c.mail.smtp.tls == shop::infra::mail::SmtpOptions::Tls::kStartTls);
+  CHECK(c.mail.smtp.username.empty());
+}
+
+TEST_CASE("load_config reads the mail transport and SMTP settings", "[unit][app_config]") {
+  CleanEnv env;
+  const TempFile file(R"(
+[mail]
+transport = "smtp"
+from = "Shop <shop@example.com>"
+[smtp]
+host = "mail.example.com"
+port = 2525
+tls = "none"
+username = "shop"
+)");
+  env.set("SHOPD_SMTP_PASSWORD", "from-the-environment");
+  const auto c = load_config(file.path());
+  CHECK(c.mail.transport == shop::app::MailConfig::Transport::kSmtp);
+  CHECK(c.mail.from == "Shop <shop@example.com>");
+  CHECK(c.mail.smtp.host == "mail.example.com");
+  CHECK(c.mail.smtp.port == 2525);
+  CHECK(c.mail.smtp.tls == shop::infra::mail::SmtpOptions::Tls::kNone);
+  CHECK(c.mail.smtp.username == "shop");
+  CHECK(c.mail.smtp.password == "from-the-environment");
 }
 
 TEST_CASE("load_config reads the file and lets the environment override it", "[unit][app_config]") {
@@ -129,6 +165,23 @@ TEST_CASE("load_config refuses bad values, naming the key", "[unit][app_config]"
     env.set("SHOPD_LOG_LEVEL", "loud");
     CHECK_THAT(config_error(empty.path()), Contains("log.level") && Contains("SHOPD_LOG_LEVEL"));
   }
+  SECTION("mail transport") {
+    env.set("SHOPD_MAIL_TRANSPORT", "pigeon");
+    CHECK_THAT(config_error(empty.path()), Contains("mail.transport") && Contains("SHOPD_MAIL_TRANSPORT"));
+  }
+  SECTION("smtp tls") {
+    env.set("SHOPD_SMTP_TLS", "maybe");
+    CHECK_THAT(config_error(empty.path()), Contains("smtp.tls"));
+  }
+  SECTION("retry maximum below the base") {
+    env.set("SHOPD_EVENTS_RETRY_BASE", "1m");
+    env.set("SHOPD_EVENTS_RETRY_MAX", "30s");
+    CHECK_THAT(config_error(empty.path()), Contains("events.retry_max"));
+  }
+  SECTION("attempts") {
+    env.set("SHOPD_EVENTS_MAX_ATTEMPTS", "0");
+    CHECK_THAT(config_error(empty.path()), Contains("events.max_attempts"));
+  }
   SECTION("read timeout below its minimum") {
     env.set("SHOPD_READ_TIMEOUT", "10ms");
     CHECK_THAT(config_error(empty.path()), Contains("server.read_timeout"));
@@ -150,6 +203,7 @@ TEST_CASE("load_config in production never auto-migrates", "[unit][app_config]")
   const auto c = load_config(empty.path());
   CHECK(c.environment == Environment::kProduction);
   CHECK_FALSE(c.auto_migrate);
+  CHECK(c.mail.transport == shop::app::MailConfig::Transport::kSmtp);  // no .eml files on a server
 
   env.set("SHOPD_AUTO_MIGRATE", "true");
   CHECK_THAT(config_error(empty.path()), Contains("database.auto_migrate") && Contains("SHOPD_AUTO_MIGRATE"));
