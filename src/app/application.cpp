@@ -79,7 +79,6 @@ Application::Application(AppConfig config)
       scheduler_(db_, clock_, &metrics_) {
   register_pool_metrics(metrics_, db_);
   register_ops_routes(router_, {db_, migrator_.latest(), metrics_, build_openapi_document(openapi_fragments())});
-  dispatcher_.add(infra::mail::mail_sender(*mail_));
   scheduler_.every("events.purge", kPurgeInterval, [this](infra::db::Tx& tx) {
     const auto purged = infra::events::purge_handled(tx, clock_.now() - config_.events_retention);
     if (purged > 0) log::info("events", "purged handled events", {{"events", purged}});
@@ -137,6 +136,9 @@ int Application::dead_letters(std::span<const std::string> args) {
 int Application::serve() {
   log::info("app", "starting", {{"env", config_.environment == Environment::kProduction ? "production" : "development"}});
   keys_.emplace(load_secret_keys(config_));
+  cipher_.emplace(*keys_);
+  mail_queue_.emplace(*cipher_);
+  dispatcher_.add(mail_queue_->sender(*mail_));
   if (!wait_for_database() || !migrations_ready()) return 1;
 
   // Subscriptions are recorded before anything can publish, so no event of this run misses one.

@@ -5,12 +5,14 @@
 #include <optional>
 
 #include "shop/infra/clock/clock.hpp"
+#include "shop/infra/crypto/field_cipher.hpp"
 #include "shop/infra/crypto/key_ring.hpp"
 #include "shop/infra/db/database.hpp"
 #include "shop/infra/db/migrator.hpp"
 #include "shop/infra/events/dispatcher.hpp"
 #include "shop/infra/http/router.hpp"
 #include "shop/infra/mail/mail.hpp"
+#include "shop/infra/mail/mail_outbox.hpp"
 #include "shop/infra/metrics/registry.hpp"
 #include "shop/infra/scheduler/scheduler.hpp"
 
@@ -45,6 +47,8 @@ class Application {
   infra::db::Migrator migrator_;
   infra::http::Router router_;
   std::unique_ptr<infra::mail::MailTransport> mail_;
+  std::optional<infra::crypto::FieldCipher> cipher_;  // from the keys, which serve() loads
+  std::optional<infra::mail::MailQueue> mail_queue_;
   infra::events::Dispatcher dispatcher_;
   infra::scheduler::Scheduler scheduler_;
   std::optional<infra::crypto::KeyRing> keys_;  // loaded by serve(); the modules that use them arrive with their issues

@@ -11,6 +11,7 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <future>
 #include <thread>
 
@@ -281,4 +282,41 @@ TEST_CASE("requests are counted by route and status", "[http][edge][metrics]") {
   CHECK(text.find(R"(shopd_http_requests_total{route="unmatched",method="GET",status="404"} 1)") != std::string::npos);
   CHECK(text.find(R"(shopd_http_request_duration_seconds_count{route="/items/{id}",method="GET"} 2)") !=
         std::string::npos);
+}
+
+TEST_CASE("routes declare who may call them and the server checks before the handler runs", "[http][edge][access]") {
+  TestServer s;
+  // Tokens "alice" (customer) and "root" (admin) are valid; anything else is not.
+  s.router.set_authenticator([](std::string token) -> boost::asio::awaitable<std::optional<http::Caller>> {
+    if (token == "alice") co_return http::Caller{"1", "customer", "s1"};
+    if (token == "root") co_return http::Caller{"2", "admin", "s2"};
+    co_return std::nullopt;
+  });
+  std::atomic<int> handled = 0;
+  auto who = [&](http::Request& req) -> boost::asio::awaitable<http::Response> {
+    ++handled;
+    co_return http::json_response(200, {{"id", req.caller ? req.caller->id : "nobody"}});
+  };
+  s.router.add(http::Method::kGet, "/mine", who, http::Access::signed_in());
+  s.router.add(http::Method::kGet, "/admin", who, http::Access::roles({"admin"}));
+
+  const auto missing = http_request(s.port, "GET", "/mine");
+  CHECK(missing.status == 401);
+  CHECK(missing.header("WWW-Authenticate") == "Bearer");
+  CHECK(code_of(missing) == "unauthorized");
+  const auto bad = http_request(s.port, "GET", "/mine", "", {{"Authorization", "Bearer mallory"}});
+  CHECK(bad.status == 401);
+  CHECK(bad.header("WWW-Authenticate") == R"(Bearer error="invalid_token")");
+  CHECK(http_request(s.port, "GET", "/mine", "", {{"Authorization", "Basic alice"}}).status == 401);
+  CHECK(http_request(s.port, "GET", "/mine", "", {{"Authorization", "Bearer"}}).status == 401);
+  CHECK(handled == 0);
+
+  const auto mine = http_request(s.port, "GET", "/mine", "", {{"Authorization", "bearer alice"}});
+  CHECK(mine.status == 200);
+  CHECK(mine.json().at("id") == "1");
+  const auto forbidden = http_request(s.port, "GET", "/admin", "", {{"Authorization", "Bearer alice"}});
+  CHECK(forbidden.status == 403);
+  CHECK(code_of(forbidden) == "forbidden");
+  CHECK(http_request(s.port, "GET", "/admin", "", {{"Authorization", "Bearer root"}}).status == 200);
+  CHECK(handled == 2);
 }

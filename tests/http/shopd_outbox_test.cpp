@@ -71,14 +71,20 @@ class SilentServer {
 const shop::infra::mail::MailMessage kMessage{"shopd <no-reply@shop.test>", "kim@example.com", "Your order",
                                               "It is on its way.", ""};
 
+// The key ring shopd is given, so that the test seals mail as shopd would.
+const auto kKeys = shop::infra::crypto::KeyRing::generate();
+
 std::string queue_mail(const std::string& url) {
   shop::infra::db::Database db({.url = url, .pool_size = 1, .read_pool_size = 1});
-  auto queue = [](shop::infra::db::Tx& tx) { return shop::infra::mail::queue_mail(tx, kMessage); };
+  const shop::infra::crypto::FieldCipher cipher(kKeys);
+  const shop::infra::mail::MailQueue mail_queue(cipher);
+  auto queue = [&](shop::infra::db::Tx& tx) { return mail_queue.queue(tx, kMessage); };
   return db.transact_blocking(queue);
 }
 
 shop::test::EnvList with(shop::test::EnvList env, const shop::test::EnvList& more) {
   env.insert(env.end(), more.begin(), more.end());
+  env.emplace_back("SHOPD_SECRET_KEYS", kKeys.to_text());
   return env;
 }
 

@@ -153,11 +153,11 @@ namespace {
 struct MailOutbox {
   explicit MailOutbox(mail::MailTransport& transport)
       : dispatcher(db, clock, {.max_attempts = 5, .retry_base = std::chrono::seconds(1)}) {
-    dispatcher.add(mail::mail_sender(transport));
+    dispatcher.add(mail_queue.sender(transport));
     dispatcher.register_subscriptions();
   }
   std::string queue(const mail::MailMessage& message) {
-    auto queue_one = [&](shop::infra::db::Tx& tx) { return mail::queue_mail(tx, message); };
+    auto queue_one = [&](shop::infra::db::Tx& tx) { return mail_queue.queue(tx, message); };
     return db.transact_blocking(queue_one);
   }
   std::string delivery(const std::string& column) const {
@@ -168,6 +168,8 @@ struct MailOutbox {
   bool migrated = (shop::test::apply_project_migrations(t.url()), true);
   shop::infra::db::Database db{{.url = t.url(), .pool_size = 2, .read_pool_size = 1}};
   shop::infra::clock::ManualClock clock;
+  shop::infra::crypto::FieldCipher cipher{shop::infra::crypto::KeyRing::generate()};
+  mail::MailQueue mail_queue{cipher};
   shop::infra::events::Dispatcher dispatcher;
 };
 
@@ -177,8 +179,8 @@ TEST_CASE("mail queued in a transaction that rolls back is never sent", "[mail][
   TempDir dir;
   auto transport = mail::make_file_transport(dir.path() / "mail");
   MailOutbox outbox(*transport);
-  auto queue_then_fail = [](shop::infra::db::Tx& tx) {
-    mail::queue_mail(tx, kMessage);
+  auto queue_then_fail = [&](shop::infra::db::Tx& tx) {
+    outbox.mail_queue.queue(tx, kMessage);
     throw std::runtime_error("signup failed after all");
   };
   CHECK_THROWS(outbox.db.transact_blocking(queue_then_fail));
@@ -190,6 +192,10 @@ TEST_CASE("mail queued in a transaction that rolls back is never sent", "[mail][
   const auto files = files_in(dir.path() / "mail", ".eml");
   REQUIRE(files.size() == 1);
   CHECK(read_file(files.front()).find("Message-ID: <" + id + "@shopd>\r\n") != std::string::npos);
+  // Sealed in the outbox: neither the recipient nor the body is readable there.
+  const auto stored = shop::test::query_value(outbox.t.url(), "SELECT payload::text FROM shopd.outbox_events");
+  CHECK(stored.find("kim@example.com") == std::string::npos);
+  CHECK(stored.find("123456") == std::string::npos);
 }
 
 TEST_CASE("a message with a line break in a header is refused before it is queued", "[mail][db]") {

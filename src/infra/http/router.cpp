@@ -25,10 +25,10 @@ bool is_param(std::string_view segment) {
 
 }  // namespace
 
-void Router::add(Method method, std::string pattern, Handler handler) {
+void Router::add(Method method, std::string pattern, Handler handler, Access access) {
   const auto parts = split_path(pattern);
   if (parts.empty()) throw std::logic_error("route pattern must start with '/': " + pattern);
-  Route route{method, pattern, {}, std::move(handler)};
+  Route route{method, pattern, {}, std::move(handler), std::move(access)};
   for (auto part : parts) {
     if (part.find_first_of("{}") != std::string_view::npos && !is_param(part)) {
       throw std::logic_error("malformed route segment in " + pattern);
@@ -70,6 +70,7 @@ Router::Match Router::match(Method method, std::string_view path) const {
     if (best.kind == Match::Kind::kFound && !(shape < best_shape)) continue;
     best.kind = Match::Kind::kFound;
     best.handler = &route.handler;
+    best.access = &route.access;
     best.pattern = route.pattern;
     best.params.clear();
     for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -87,7 +88,7 @@ Router::Match Router::match(Method method, std::string_view path) const {
 std::vector<RouteInfo> Router::routes() const {
   std::vector<RouteInfo> out;
   out.reserve(routes_.size());
-  for (const Route& r : routes_) out.push_back({r.method, r.pattern});
+  for (const Route& r : routes_) out.push_back({r.method, r.pattern, r.access});
   return out;
 }
 

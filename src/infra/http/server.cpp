@@ -1,5 +1,7 @@
 #include "shop/infra/http/server.hpp"
 
+#include "access_check.hpp"
+
 #include "shop/infra/http/problem.hpp"
 #include "shop/infra/log/log.hpp"
 
@@ -263,6 +265,7 @@ asio::awaitable<Response> Server::Impl::respond(Request& request) {
     }
     request.route = std::string(match.pattern);
     request.params = std::move(match.params);
+    co_await check_access(router, *match.access, request);
     co_return co_await (*match.handler)(request);
   } catch (const Problem& problem) {
     co_return problem.to_response();

@@ -1,38 +1,52 @@
 #include "shop/infra/mail/mail_outbox.hpp"
 
+#include "shop/infra/crypto/base64.hpp"
 #include "shop/infra/events/outbox.hpp"
 
 #include <boost/json.hpp>
 
 namespace shop::infra::mail {
+namespace {
+
+// Binds a sealed message to its purpose: no other ciphertext decrypts as a mail.
+constexpr std::string_view kAssociatedData = "shopd.mail.MailRequested";
+
+}  // namespace
 
 void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const MailRequested& e) {
-  v = {{"from", e.message.from}, {"to", e.message.to}, {"subject", e.message.subject}, {"body", e.message.body}};
+  v = {{"sealed", e.sealed}};
 }
 
 MailRequested tag_invoke(boost::json::value_to_tag<MailRequested>, const boost::json::value& v) {
-  const auto& o = v.as_object();
-  MailRequested e;
-  e.message.from = boost::json::value_to<std::string>(o.at("from"));
-  e.message.to = boost::json::value_to<std::string>(o.at("to"));
-  e.message.subject = boost::json::value_to<std::string>(o.at("subject"));
-  e.message.body = boost::json::value_to<std::string>(o.at("body"));
-  return e;
+  return {boost::json::value_to<std::string>(v.at("sealed"))};
 }
 
-std::string queue_mail(db::Tx& tx, const MailMessage& message) {
+std::string MailQueue::queue(db::Tx& tx, const MailMessage& message) const {
   // Formatting validates the headers: refuse now rather than dead-letter later.
   format_message(message, std::chrono::system_clock::now(), "check@shopd");
-  return events::publish(tx, MailRequested{message});
+  const boost::json::object plain{
+      {"from", message.from}, {"to", message.to}, {"subject", message.subject}, {"body", message.body}};
+  const auto sealed = cipher_.encrypt(boost::json::serialize(plain), kAssociatedData);
+  return events::publish(tx, MailRequested{crypto::encode_base64(sealed)});
 }
 
-events::Subscription mail_sender(MailTransport& transport) {
+events::Subscription MailQueue::sender(MailTransport& transport) const {
   events::Subscription subscription("mail.sender");
-  subscription.on<MailRequested>([&transport](db::Tx&, const MailRequested& e, const events::Event& event) {
-    MailMessage message = e.message;
-    message.message_id = event.id + "@shopd";
-    transport.send(message);
-  });
+  subscription.on<MailRequested>(
+      [this, &transport](db::Tx&, const MailRequested& e, const events::Event& event) {
+        const auto sealed = crypto::decode_base64(e.sealed);
+        const auto plain = sealed ? cipher_.decrypt(*sealed, kAssociatedData) : std::nullopt;
+        // A message sealed under a key no longer in the ring stays a dead letter until it is back.
+        if (!plain) throw MailError("cannot unseal the queued message (key not in the ring, or altered)");
+        const auto json = boost::json::parse(*plain).as_object();
+        MailMessage message;
+        message.from = boost::json::value_to<std::string>(json.at("from"));
+        message.to = boost::json::value_to<std::string>(json.at("to"));
+        message.subject = boost::json::value_to<std::string>(json.at("subject"));
+        message.body = boost::json::value_to<std::string>(json.at("body"));
+        message.message_id = event.id + "@shopd";
+        transport.send(message);
+      });
   return subscription;
 }
 

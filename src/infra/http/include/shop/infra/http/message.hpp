@@ -19,6 +19,13 @@ Method parse_method(std::string_view name);
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+// Who sent an authenticated request, as the authenticator (the user module) vouches.
+struct Caller {
+  std::string id;  // user id
+  std::string role;
+  std::string session_id;
+};
+
 struct Request {
   Method method = Method::kGet;
   std::string target;  // as sent: path and query
@@ -31,6 +38,8 @@ struct Request {
   // Filled by the router.
   std::string route;  // the matched pattern, e.g. "/api/v1/products/{id}"
   std::vector<std::pair<std::string, std::string>> params;
+  // Filled by the access check of a route that is not open to anyone.
+  std::optional<Caller> caller;
 
   std::optional<std::string_view> header(std::string_view name) const;  // case-insensitive
   std::optional<std::string_view> query_param(std::string_view name) const;

@@ -5,6 +5,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,19 +16,41 @@ namespace shop::infra::http {
 
 using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
 
+// Who may call a route. The server checks it before the handler runs, so authorization is declared
+// once per route and never re-written in handlers:
+//   router.add(Method::kPut, "/api/v1/admin/users/{id}/role", handler, Access::roles({"admin"}));
+// A route that needs a caller answers 401 (with WWW-Authenticate: Bearer) without a valid bearer
+// token and 403 when the caller's role is not listed.
+struct Access {
+  bool authenticated = false;
+  std::vector<std::string> allowed_roles;  // empty: any authenticated caller
+
+  static Access anyone() { return {}; }
+  static Access signed_in() { return {true, {}}; }
+  static Access roles(std::vector<std::string> allowed) { return {true, std::move(allowed)}; }
+};
+
+// Resolves a bearer token to its caller; nullopt for a token that is not, or no longer, valid.
+using Authenticator = std::function<boost::asio::awaitable<std::optional<Caller>>(std::string token)>;
+
 struct RouteInfo {
   Method method;
   std::string pattern;
+  Access access;
 };
 
 class Router {
  public:
   // Throws std::logic_error for a malformed pattern or a (method, pattern) registered twice.
-  void add(Method method, std::string pattern, Handler handler);
+  void add(Method method, std::string pattern, Handler handler, Access access = Access::anyone());
+  // How bearer tokens are checked; without one, every route that needs a caller answers 401.
+  void set_authenticator(Authenticator authenticator) { authenticator_ = std::move(authenticator); }
+  const Authenticator& authenticator() const { return authenticator_; }
 
   struct Match {
     enum class Kind { kFound, kNotFound, kMethodNotAllowed } kind = Kind::kNotFound;
     const Handler* handler = nullptr;
+    const Access* access = nullptr;
     std::string_view pattern;
     std::vector<std::pair<std::string, std::string>> params;
     std::vector<Method> allowed;  // for kMethodNotAllowed
@@ -42,8 +65,10 @@ class Router {
     std::string pattern;
     std::vector<std::string> segments;  // "{id}" marks a parameter
     Handler handler;
+    Access access;
   };
   std::vector<Route> routes_;
+  Authenticator authenticator_;
 };
 
 }  // namespace shop::infra::http

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "shop/infra/crypto/field_cipher.hpp"
 #include "shop/infra/db/database.hpp"
 #include "shop/infra/events/subscription.hpp"
 #include "shop/infra/mail/mail.hpp"
@@ -10,20 +11,32 @@
 // reports, so a change that rolls back mails nobody, and the `mail.sender` subscriber hands it to the
 // transport after commit. A transport failure (SMTP down) is a failed delivery: retried with backoff,
 // a dead letter in the end, never a lost mail. A retried message keeps its Message-ID.
+//
+// A queued message is sealed with the field cipher: the outbox holds recipients' addresses and
+// one-time codes, and personal data is stored only encrypted.
 namespace shop::infra::mail {
 
-// The event; its payload is the message.
+// The event; its payload is the sealed message.
 struct MailRequested {
   static constexpr std::string_view kType = "shopd.mail.MailRequested";
   static constexpr int kVersion = 1;
-  MailMessage message;
+  std::string sealed;  // base64 of the FieldCipher ciphertext of the message as JSON
 };
 
-// Returns the id of the event carrying the message. Throws std::invalid_argument for a message the
-// transport could never send (a line break in a header), before anything is written.
-std::string queue_mail(db::Tx& tx, const MailMessage& message);
+class MailQueue {
+ public:
+  // `cipher` must outlive the queue and every subscription it makes.
+  explicit MailQueue(const crypto::FieldCipher& cipher) : cipher_(cipher) {}
 
-// The subscriber that sends queued mail through `transport`, which must outlive the dispatcher.
-events::Subscription mail_sender(MailTransport& transport);
+  // Returns the id of the event carrying the message. Throws std::invalid_argument for a message the
+  // transport could never send (a line break in a header), before anything is written.
+  std::string queue(db::Tx& tx, const MailMessage& message) const;
+
+  // The subscriber that sends queued mail through `transport`, which must outlive the dispatcher.
+  events::Subscription sender(MailTransport& transport) const;
+
+ private:
+  const crypto::FieldCipher& cipher_;
+};
 
 }  // namespace shop::infra::mail
