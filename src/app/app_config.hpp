@@ -2,10 +2,12 @@
 
 #include "shop/infra/config/settings.hpp"
 #include "shop/infra/db/database.hpp"
+#include "shop/infra/crypto/password_hasher.hpp"
 #include "shop/infra/events/dispatcher.hpp"
 #include "shop/infra/http/server.hpp"
 #include "shop/infra/log/log.hpp"
 #include "shop/infra/mail/mail.hpp"
+#include "shop/user/user_module.hpp"
 
 #include <optional>
 #include <span>
@@ -32,6 +34,9 @@ struct AppConfig {
   std::chrono::milliseconds events_retention{std::chrono::hours(24 * 7)};
   std::chrono::milliseconds scheduler_tick{1000};
   MailConfig mail;
+  infra::crypto::PasswordCost password_cost = infra::crypto::PasswordCost::interactive_default();
+  std::size_t password_threads = 2;
+  user::UserOptions users;
   infra::log::Level log_level = infra::log::Level::kInfo;
   // Where the secret keys come from: the text itself, a file, or (development only) a key file
   // generated on first use.

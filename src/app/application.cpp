@@ -1,9 +1,9 @@
 #include "application.hpp"
 
+#include "admin_event_routes.hpp"
 #include "dead_letters_command.hpp"
 #include "openapi_document.hpp"
 #include "ops_routes.hpp"
-#include "secret_keys.hpp"
 
 #include "shop/infra/events/retention.hpp"
 #include "shop/infra/http/problem.hpp"
@@ -70,15 +70,25 @@ constexpr auto kPurgeInterval = std::chrono::hours(1);
 
 }  // namespace
 
-Application::Application(AppConfig config)
+Application::Application(AppConfig config, infra::crypto::KeyRing keys)
     : config_(std::move(config)),
       db_(config_.database),
       migrator_(db_, infra::db::load_migrations(embedded_migrations())),
+      keys_(std::move(keys)),
+      cipher_(keys_),
       mail_(make_mail_transport(config_.mail)),
+      mail_queue_(cipher_),
+      password_pool_(config_.password_threads),
+      passwords_(config_.password_cost, password_pool_),
       dispatcher_(db_, clock_, config_.events, &metrics_),
-      scheduler_(db_, clock_, &metrics_) {
+      scheduler_(db_, clock_, &metrics_),
+      users_(user::make_user_module({db_, clock_, keys_, passwords_, mail_queue_, config_.users})) {
   register_pool_metrics(metrics_, db_);
   register_ops_routes(router_, {db_, migrator_.latest(), metrics_, build_openapi_document(openapi_fragments())});
+  register_admin_event_routes(router_, db_, clock_);
+  users_->register_routes(router_);
+  router_.set_authenticator(users_->authenticator());
+  dispatcher_.add(mail_queue_.sender(*mail_));
   scheduler_.every("events.purge", kPurgeInterval, [this](infra::db::Tx& tx) {
     const auto purged = infra::events::purge_handled(tx, clock_.now() - config_.events_retention);
     if (purged > 0) log::info("events", "purged handled events", {{"events", purged}});
@@ -135,10 +145,6 @@ int Application::dead_letters(std::span<const std::string> args) {
 
 int Application::serve() {
   log::info("app", "starting", {{"env", config_.environment == Environment::kProduction ? "production" : "development"}});
-  keys_.emplace(load_secret_keys(config_));
-  cipher_.emplace(*keys_);
-  mail_queue_.emplace(*cipher_);
-  dispatcher_.add(mail_queue_->sender(*mail_));
   if (!wait_for_database() || !migrations_ready()) return 1;
 
   // Subscriptions are recorded before anything can publish, so no event of this run misses one.

@@ -15,6 +15,7 @@
 #include "shop/infra/mail/mail_outbox.hpp"
 #include "shop/infra/metrics/registry.hpp"
 #include "shop/infra/scheduler/scheduler.hpp"
+#include "shop/user/user_module.hpp"
 
 #include <memory>
 #include <span>
@@ -26,7 +27,9 @@ namespace shop::app {
 // registered. Constructing it touches no network; the database connects on first use.
 class Application {
  public:
-  explicit Application(AppConfig config);
+  // `keys` protect personal data and sign tokens: the real ring for commands that touch them
+  // (serve, create-admin, seed-demo), any ring for the others.
+  Application(AppConfig config, infra::crypto::KeyRing keys);
 
   // Applies or checks migrations as configured, then serves until SIGTERM/SIGINT. Returns the exit code.
   int serve();
@@ -34,6 +37,9 @@ class Application {
   int migrate();
   // `shopd dead-letters list|replay ...`. Returns the exit code.
   int dead_letters(std::span<const std::string> args);
+  // `shopd create-admin --username U` (password from stdin) and `shopd seed-demo`.
+  int create_admin(std::span<const std::string> args);
+  int seed_demo();
   const infra::http::Router& router() const { return router_; }
 
  private:
@@ -46,12 +52,15 @@ class Application {
   infra::db::Database db_;
   infra::db::Migrator migrator_;
   infra::http::Router router_;
+  infra::crypto::KeyRing keys_;
+  infra::crypto::FieldCipher cipher_;
   std::unique_ptr<infra::mail::MailTransport> mail_;
-  std::optional<infra::crypto::FieldCipher> cipher_;  // from the keys, which serve() loads
-  std::optional<infra::mail::MailQueue> mail_queue_;
+  infra::mail::MailQueue mail_queue_;
+  infra::exec::WorkerPool password_pool_;  // Argon2id runs here, never on an I/O thread
+  infra::crypto::PasswordHasher passwords_;
   infra::events::Dispatcher dispatcher_;
   infra::scheduler::Scheduler scheduler_;
-  std::optional<infra::crypto::KeyRing> keys_;  // loaded by serve(); the modules that use them arrive with their issues
+  std::unique_ptr<user::UserModule> users_;
 };
 
 }  // namespace shop::app

@@ -1,6 +1,7 @@
 // shopd: the commerce backend. `shopd --help` lists the commands and every configuration key.
 #include "app_config.hpp"
 #include "application.hpp"
+#include "secret_keys.hpp"
 
 #include "shop/infra/db/migrator.hpp"
 #include "shop/infra/log/log.hpp"
@@ -10,6 +11,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,6 +28,9 @@ Commands:
   dead-letters list [--limit N] [--after ID]
                            events that exhausted their retries, with the last error
   dead-letters replay ID   deliver a dead letter again
+  create-admin --username U
+                           make an admin account; the password is read from stdin
+  seed-demo                make a demo admin, seller and customer and print their passwords once
 
 Options:
   --config PATH   configuration file (default: $SHOPD_CONFIG, else config/shopd.toml if present)
@@ -70,11 +75,13 @@ int run(int argc, char** argv) {
       return 2;
     }
   }
-  if (command != "serve" && command != "migrate" && command != "routes" && command != "dead-letters") {
+  const std::set<std::string> commands{"serve", "migrate", "routes", "dead-letters", "create-admin", "seed-demo"};
+  const std::set<std::string> with_arguments{"dead-letters", "create-admin"};
+  if (!commands.contains(command)) {
     std::cerr << "shopd: unknown command '" << command << "' (see shopd --help)\n";
     return 2;
   }
-  if (!command_args.empty() && command != "dead-letters") {
+  if (!command_args.empty() && !with_arguments.contains(command)) {
     std::cerr << "shopd: " << command << " takes no arguments (see shopd --help)\n";
     return 2;
   }
@@ -90,7 +97,17 @@ int run(int argc, char** argv) {
   // libpq waits for an unreachable host for as long as TCP does unless told otherwise.
   setenv("PGCONNECT_TIMEOUT", "5", 0);
 
-  shop::app::Application app(std::move(config));
+  // Commands that read or write personal data or tokens need the real keys; the others never use
+  // them, and must work where the keys are not at hand (routes in a build, migrate in a deploy job).
+  const bool needs_keys = command == "serve" || command == "create-admin" || command == "seed-demo";
+  std::optional<shop::infra::crypto::KeyRing> keys;
+  try {
+    keys.emplace(needs_keys ? shop::app::load_secret_keys(config) : shop::infra::crypto::KeyRing::generate());
+  } catch (const shop::infra::config::ConfigError& e) {
+    std::cerr << "shopd: " << e.what() << "\n";
+    return 2;
+  }
+  shop::app::Application app(std::move(config), std::move(*keys));
   if (command == "routes") {
     for (const auto& route : app.router().routes()) {
       std::cout << shop::infra::http::method_name(route.method) << ' ' << route.pattern << '\n';
@@ -100,6 +117,8 @@ int run(int argc, char** argv) {
   try {
     if (command == "migrate") return app.migrate();
     if (command == "dead-letters") return app.dead_letters(command_args);
+    if (command == "create-admin") return app.create_admin(command_args);
+    if (command == "seed-demo") return app.seed_demo();
     return app.serve();
   } catch (const shop::infra::config::ConfigError& e) {
     std::cerr << "shopd: " << e.what() << "\n";

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "shop/infra/db/database.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+// What other modules may ask of the user module: who a user is and how to reach them. The answers
+// come decrypted; callers must not store or log them.
+namespace shop::user {
+
+enum class Role { kCustomer, kSeller, kAdmin };
+std::string_view role_name(Role role);
+std::optional<Role> parse_role(std::string_view name);
+
+struct Contact {
+  std::string user_id;
+  std::string username;
+  std::string email;
+  std::string name;
+};
+
+class UserDirectory {
+ public:
+  virtual ~UserDirectory() = default;
+  // nullopt for an unknown or withdrawn user. Runs on the caller's session or transaction.
+  virtual std::optional<Contact> contact(infra::db::Session& session, std::string_view user_id) const = 0;
+};
+
+}  // namespace shop::user

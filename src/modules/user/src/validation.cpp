@@ -1,0 +1,78 @@
+#include "validation.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace shop::user {
+
+using infra::http::Presence;
+using infra::http::TextRule;
+
+bool valid_username(std::string_view username) {
+  return username.size() >= 4 && username.size() <= 20 && std::all_of(username.begin(), username.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+         });
+}
+
+bool valid_email(std::string_view email) {
+  const auto at = email.find('@');
+  if (at == std::string_view::npos || at == 0 || at != email.rfind('@') || email.size() > 254) return false;
+  const auto domain = email.substr(at + 1);
+  if (domain.empty() || domain.find('.') == std::string_view::npos || domain.front() == '.' || domain.back() == '.') {
+    return false;
+  }
+  return std::none_of(email.begin(), email.end(), [](char c) {
+    return std::isspace(static_cast<unsigned char>(c)) || std::iscntrl(static_cast<unsigned char>(c)) || c == '<' ||
+           c == '>' || c == ',' || c == ';';
+  });
+}
+
+std::optional<std::string> normalize_phone(std::string_view phone) {
+  std::string digits;
+  for (char c : phone) {
+    if (c == '-') continue;
+    if (c < '0' || c > '9') return std::nullopt;
+    digits += c;
+  }
+  // Dashes, if any, must sit where the canonical form has them.
+  if (phone.find('-') != std::string_view::npos && (phone.size() != 13 || phone[3] != '-' || phone[8] != '-')) {
+    return std::nullopt;
+  }
+  if (digits.size() != 11 || !digits.starts_with("010")) return std::nullopt;
+  return digits.substr(0, 3) + "-" + digits.substr(3, 4) + "-" + digits.substr(7);
+}
+
+bool is_uuid(std::string_view text) {
+  if (text.size() != 36) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? text[i] != '-' : !std::isxdigit(static_cast<unsigned char>(text[i]))) return false;
+  }
+  return true;
+}
+
+std::string normalize_email(std::string_view email) {
+  while (!email.empty() && std::isspace(static_cast<unsigned char>(email.front()))) email.remove_prefix(1);
+  while (!email.empty() && std::isspace(static_cast<unsigned char>(email.back()))) email.remove_suffix(1);
+  std::string out(email);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+TextRule username_rule(Presence presence) {
+  return {.min = 4, .max = 20, .presence = presence, .check = valid_username,
+          .check_message = "must be 4 to 20 of a-z, 0-9 and _"};
+}
+TextRule password_rule(Presence presence) { return {.min = 8, .max = 128, .presence = presence}; }
+TextRule email_rule() {
+  return {.min = 3, .max = 254, .check = [](std::string_view e) { return valid_email(normalize_email(e)); },
+          .check_message = "must be an e-mail address"};
+}
+TextRule name_rule(Presence presence) { return {.min = 1, .max = 50, .presence = presence}; }
+TextRule phone_rule(Presence presence) {
+  return {.min = 10, .max = 13, .presence = presence,
+          .check = [](std::string_view p) { return normalize_phone(p).has_value(); },
+          .check_message = "must be a Korean mobile number such as 010-1234-5678"};
+}
+
+}  // namespace shop::user
