@@ -22,7 +22,9 @@ std::string new_log_path() {
                      counter++);
 }
 
-pid_t spawn(const std::vector<std::string>& args, const EnvList& env, const std::string& log_path) {
+// stdin_path: the file the child reads as its standard input ("" for /dev/null).
+pid_t spawn(const std::vector<std::string>& args, const EnvList& env, const std::string& log_path,
+            const std::string& stdin_path = "") {
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
@@ -31,6 +33,8 @@ pid_t spawn(const std::vector<std::string>& args, const EnvList& env, const std:
       ::dup2(fd, STDOUT_FILENO);
       ::dup2(fd, STDERR_FILENO);
     }
+    const int in = ::open(stdin_path.empty() ? "/dev/null" : stdin_path.c_str(), O_RDONLY);
+    if (in >= 0) ::dup2(in, STDIN_FILENO);
     for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
     std::vector<char*> argv;
     std::string binary = SHOPD_BINARY;
@@ -79,9 +83,12 @@ EnvList base_shopd_env(const std::string& database_url) {
   };
 }
 
-ProcessResult run_shopd(const std::vector<std::string>& args, const EnvList& env, std::chrono::seconds timeout) {
+ProcessResult run_shopd(const std::vector<std::string>& args, const EnvList& env, std::chrono::seconds timeout,
+                        const std::string& input) {
   const auto log_path = new_log_path();
-  const pid_t pid = spawn(args, env, log_path);
+  const auto input_path = log_path + ".stdin";
+  std::ofstream(input_path, std::ios::binary) << input;
+  const pid_t pid = spawn(args, env, log_path, input_path);
   auto code = reap(pid, timeout);
   if (!code) {
     ::kill(pid, SIGKILL);
@@ -89,6 +96,7 @@ ProcessResult run_shopd(const std::vector<std::string>& args, const EnvList& env
   }
   ProcessResult result{code.value_or(-1), read_file(log_path)};
   std::remove(log_path.c_str());
+  std::remove(input_path.c_str());
   return result;
 }
 

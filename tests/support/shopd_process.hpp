@@ -22,9 +22,10 @@ struct ProcessResult {
   std::string output;  // stdout and stderr
 };
 
-// Runs `shopd args...` to completion (for `routes`, `migrate`, `--help`, config errors).
+// Runs `shopd args...` to completion (for `routes`, `migrate`, `--help`, config errors), with
+// `input` as its standard input.
 ProcessResult run_shopd(const std::vector<std::string>& args, const EnvList& env,
-                        std::chrono::seconds timeout = std::chrono::seconds(60));
+                        std::chrono::seconds timeout = std::chrono::seconds(60), const std::string& input = "");
 
 class ShopdProcess {
  public:
