@@ -28,4 +28,10 @@ else
   shop_log "database: SHOPD_DATABASE_URL from the environment (no local PostgreSQL started)"
 fi
 
+# The first run leaves a newcomer something to log in with; the passwords are printed this once.
+if [[ ! -e var/.demo-seeded && ${SHOPD_ENV:-development} == development ]]; then
+  build/release/bin/shopd seed-demo
+  mkdir -p var && touch var/.demo-seeded
+fi
+
 exec build/release/bin/shopd serve "$@"
