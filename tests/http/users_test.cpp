@@ -456,3 +456,22 @@ TEST_CASE("seed-demo prints passwords that log in", "[http][users]") {
   CHECK(again.exit_code == 0);
   CHECK_THAT(again.output, Catch::Contains("exists already"));
 }
+
+TEST_CASE("a login rehashes a password stored under an older Argon2id cost", "[http][users][sessions]") {
+  Shop shop(shop::test::EnvList{{"SHOPD_PASSWORD_OPS_LIMIT", "3"}});
+  shop.member("old_hash");
+  const auto stored = [&] {
+    return query_value(shop.db().url(), "SELECT password_hash FROM users.accounts WHERE username = 'old_hash'");
+  };
+  CHECK_THAT(stored(), Catch::Contains("t=3"));
+  auto env = shop.env();
+  env.emplace_back("SHOPD_PASSWORD_OPS_LIMIT", "2");  // the later value wins
+  ShopdProcess upgraded(env);
+  const auto port = upgraded.wait_until_listening();
+  const auto login = shop::test::http_request(
+      port, "POST", "/api/v1/auth/login", R"({"username":"old_hash","password":"correct horse"})",
+      {{"Content-Type", "application/json"}});
+  CHECK(login.status == 200);
+  CHECK_THAT(stored(), Catch::Contains("t=2"));
+  CHECK(shop.call("POST", "/auth/login", {{"username", "old_hash"}, {"password", "correct horse"}}).status == 200);
+}
