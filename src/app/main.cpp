@@ -110,7 +110,15 @@ int run(int argc, char** argv) {
   shop::app::Application app(std::move(config), std::move(*keys));
   if (command == "routes") {
     for (const auto& route : app.router().routes()) {
-      std::cout << shop::infra::http::method_name(route.method) << ' ' << route.pattern << '\n';
+      // Third column: who may call it, as `anyone`, `signed_in` or `roles:admin,seller`.
+      std::string access = route.access.authenticated ? "signed_in" : "anyone";
+      if (!route.access.allowed_roles.empty()) {
+        access = "roles:";
+        for (std::size_t i = 0; i < route.access.allowed_roles.size(); ++i) {
+          access += (i == 0 ? "" : ",") + route.access.allowed_roles[i];
+        }
+      }
+      std::cout << shop::infra::http::method_name(route.method) << ' ' << route.pattern << ' ' << access << '\n';
     }
     return 0;
   }

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <map>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -78,11 +79,21 @@ TEST_CASE("the OpenAPI document lists exactly the routes the router serves", "[h
   const auto env = base_shopd_env(db.url());
   const auto routes = run_shopd({"routes"}, env);
   REQUIRE(routes.exit_code == 0);
+  // Each line: METHOD PATH ACCESS, where ACCESS is `anyone`, `signed_in` or `roles:r1,r2`.
   std::set<std::string> served;
+  std::map<std::string, std::string> access_of;
   std::istringstream lines(routes.output);
-  for (std::string method, path; lines >> method >> path;) {
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty()) continue;
+    std::istringstream fields(line);
+    std::string method, path, access, extra;
+    fields >> method >> path >> access;
+    INFO("routes line: " << line);
+    CHECK_FALSE(fields >> extra);
+    CHECK((access == "anyone" || access == "signed_in" || (access.starts_with("roles:") && access.size() > 6)));
     for (auto& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     served.insert(method + " " + path);
+    access_of[method + " " + path] = access;
   }
   REQUIRE_FALSE(served.empty());
 
@@ -98,6 +109,14 @@ TEST_CASE("the OpenAPI document lists exactly the routes the router serves", "[h
     for (const auto& [method, operation] : item.as_object()) {
       if (kMethods.contains(std::string(method))) documented.insert(std::string(method) + " " + std::string(path));
       CHECK(operation.as_object().contains("responses"));
+      // An operation declares security exactly when its route needs a caller.
+      const auto key = std::string(method) + " " + std::string(path);
+      const auto served_access = access_of.find(key);
+      if (!kMethods.contains(std::string(method)) || served_access == access_of.end()) continue;
+      const auto* security = operation.as_object().if_contains("security");
+      const bool secured = security != nullptr && security->is_array() && !security->as_array().empty();
+      INFO(key << " is served to " << served_access->second);
+      CHECK(secured == (served_access->second != "anyone"));
     }
   }
   CHECK(documented == served);
