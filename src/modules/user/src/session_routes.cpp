@@ -43,11 +43,9 @@ boost::asio::awaitable<http::Response> login(UserContext& ctx, http::Request& re
   const Limit per_user{"login_user", limits.login_per_username, limits.login_window};
   const Limit per_address{"login_address", limits.login_per_address, limits.login_window};
   const auto address = client_address(req);
-  for (const auto& [limit, subject] : {std::pair{per_user, *username}, std::pair{per_address, address}}) {
-    if (auto wait = co_await ctx.limiter.exhausted(limit, subject)) {
-      throw too_many("too_many_attempts", *wait, "Too many failed logins; try again later.");
-    }
-  }
+  auto wait = co_await ctx.limiter.exhausted(per_user, *username);
+  if (!wait) wait = co_await ctx.limiter.exhausted(per_address, address);
+  if (wait) throw too_many("too_many_attempts", *wait, "Too many failed logins; try again later.");
 
   const auto rows = co_await ctx.db.query(kFindLogin, *username);
   bool verified = false;
