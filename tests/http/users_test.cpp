@@ -475,3 +475,13 @@ TEST_CASE("a login rehashes a password stored under an older Argon2id cost", "[h
   CHECK_THAT(stored(), Catch::Contains("t=2"));
   CHECK(shop.call("POST", "/auth/login", {{"username", "old_hash"}, {"password", "correct horse"}}).status == 200);
 }
+
+TEST_CASE("failed logins are limited per client address whatever the username", "[http][users][sessions]") {
+  Shop shop(shop::test::EnvList{{"SHOPD_LOGIN_LIMIT_PER_ADDRESS", "2"}});
+  shop.member("real_user");
+  CHECK(shop.call("POST", "/auth/login", {{"username", "guess_one"}, {"password", "x"}}).status == 401);
+  CHECK(shop.call("POST", "/auth/login", {{"username", "guess_two"}, {"password", "x"}}).status == 401);
+  const auto blocked = shop.call("POST", "/auth/login", {{"username", "real_user"}, {"password", "correct horse"}});
+  CHECK(blocked.status == 429);
+  CHECK(blocked.header("Retry-After").has_value());
+}
