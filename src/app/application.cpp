@@ -156,13 +156,15 @@ int Application::serve() {
              {"mail", config_.mail.transport == MailConfig::Transport::kSmtp ? "smtp" : "file"}});
 
   infra::http::Server server(config_.server, router_, metrics_, map_infrastructure_error);
-  server.start();
+  // Catch the signals before the server says it listens: a SIGTERM that follows that line at once
+  // must drain, not kill the process.
   boost::asio::signal_set signals(server.io_context(), SIGINT, SIGTERM);
   signals.async_wait([&server](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     log::info("app", "signal received; draining", {{"signal", signal}});
     server.drain();
   });
+  server.start();
   server.wait();
   // In-flight deliveries and jobs finish; anything not yet committed is due again at the next start.
   dispatcher_.stop();

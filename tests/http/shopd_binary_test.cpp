@@ -155,7 +155,9 @@ TEST_CASE("SIGTERM drains: idle connections close and the process exits 0", "[ht
 
   shopd.signal(SIGTERM);
   CHECK(idle.closed_by_peer(5000ms));
-  CHECK(shopd.wait_for_exit(10s) == 0);
+  const auto exit_code = shopd.wait_for_exit(10s);
+  INFO("log:\n" << shopd.log());
+  CHECK(exit_code == 0);
   CHECK(contains(shopd.log(), "msg=drained"));
   CHECK(shop::test::connection_refused(port));
 }
