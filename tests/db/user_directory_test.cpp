@@ -94,3 +94,25 @@ TEST_CASE("create_account names a bad field and refuses a taken username or e-ma
                   std::runtime_error);
   CHECK(query_value(f.t.url(), "SELECT count(*) FROM users.accounts") == "1");
 }
+
+TEST_CASE("an e-mail indexed before a key rotation is still taken after it", "[db][user]") {
+  UserModuleFixture before;
+  before.module->create_account("erin", "correct horse battery", "erin@example.com", "Erin", "", Role::kCustomer);
+
+  // The same database served with the rotated ring: new rows are indexed under the new key.
+  const KeyRing rotated = before.keys.rotated();
+  const FieldCipher cipher(rotated);
+  const MailQueue mail(cipher);
+  SystemClock clock;
+  const auto after = shop::user::make_user_module(
+      {.db = before.db, .clock = clock, .keys = rotated, .passwords = before.passwords, .mail = mail, .options = {}});
+
+  CHECK_THROWS_AS(after->create_account("erin2", "correct horse battery", "Erin@Example.com", "E", "", Role::kCustomer),
+                  std::runtime_error);
+  const auto frank = after->create_account("frank", "correct horse battery", "frank@example.com", "F", "", Role::kCustomer);
+  CHECK_THROWS_AS(after->create_account("frank2", "correct horse battery", "frank@example.com", "F", "", Role::kCustomer),
+                  std::runtime_error);
+  CHECK(query_value(before.t.url(), "SELECT count(*) FROM users.accounts") == "2");
+  auto ask = [&](Session& session) { return after->directory().contact(session, frank); };
+  CHECK(before.db.autocommit_blocking(ask)->email == "frank@example.com");
+}

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <soci/soci.h>
+
 #include <stdexcept>
 
 namespace shop::user {
@@ -10,6 +12,10 @@ namespace {
 std::string associated_data(std::string_view column, std::string_view row_id) {
   return fmt::format("{}:{}", column, row_id);
 }
+
+constexpr const char* kEmailInUse =
+    "SELECT count(*) FROM users.accounts"
+    " WHERE email_bidx IN (SELECT CAST(i AS bytea) FROM unnest(string_to_array(:indexes, ' ')) i)";
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -55,6 +61,18 @@ std::string open(const infra::crypto::FieldCipher& cipher, std::string_view stor
 
 std::string email_index(const infra::crypto::BlindIndex& index, std::string_view normalized_email) {
   return to_bytea(index.compute("email", normalized_email));
+}
+
+bool email_in_use(infra::db::Session& session, const infra::crypto::BlindIndex& index,
+                  std::string_view normalized_email) {
+  std::string indexes;
+  for (const auto& bytes : index.compute_all("email", normalized_email)) {
+    if (!indexes.empty()) indexes += ' ';
+    indexes += to_bytea(bytes);
+  }
+  long long found = 0;
+  session.sql() << kEmailInUse, soci::use(indexes), soci::into(found);
+  return found > 0;
 }
 
 }  // namespace shop::user

@@ -2,6 +2,7 @@
 
 #include "shop/infra/crypto/blind_index.hpp"
 #include "shop/infra/crypto/field_cipher.hpp"
+#include "shop/infra/db/database.hpp"
 
 #include <optional>
 #include <string>
@@ -19,8 +20,12 @@ std::string seal(const infra::crypto::FieldCipher& cipher, std::string_view valu
 std::string open(const infra::crypto::FieldCipher& cipher, std::string_view stored, std::string_view column,
                  std::string_view row_id);
 
-// The blind index of an e-mail address, as bytea hex text.
+// The blind index of an e-mail address under the current key, as bytea hex text: what a new row stores.
 std::string email_index(const infra::crypto::BlindIndex& index, std::string_view normalized_email);
+// Whether an account holds this address, indexed under any key of the ring. The unique column only
+// catches clashes under the current key; rows written before a key rotation keep their older index.
+bool email_in_use(infra::db::Session& session, const infra::crypto::BlindIndex& index,
+                  std::string_view normalized_email);
 
 // Bytes <-> PostgreSQL's bytea hex text.
 std::string to_bytea(std::string_view bytes);

@@ -67,6 +67,7 @@ boost::asio::awaitable<http::Response> signup(UserContext& ctx, http::Request& r
   const std::string hash = co_await ctx.passwords.hash(input.password);
   std::string id;
   auto create = [&](Tx& tx) {
+    if (email_in_use(tx, ctx.index, input.email)) return SignupOutcome::kEmailTaken;
     tx.sql() << kNewId, soci::into(id);
     const auto email_ct = seal(ctx.cipher, input.email, "users.accounts.email", id);
     const auto bidx = email_index(ctx.index, input.email);

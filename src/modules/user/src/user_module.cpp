@@ -16,6 +16,7 @@ constexpr const char* kContact =
     "SELECT username, COALESCE(email_ct::text, ''), COALESCE(name_ct::text, '') FROM users.accounts"
     " WHERE id = CAST(:id AS uuid) AND status = 'active'";
 constexpr const char* kNewId = "SELECT gen_random_uuid()::text";
+constexpr const char* kTaken = "the username or e-mail address is taken";
 constexpr const char* kInsertActive =
     "INSERT INTO users.accounts (id, username, password_hash, email_ct, email_bidx, name_ct, phone_ct, role, status)"
     " VALUES (CAST(:id AS uuid), :username, :hash, CAST(NULLIF(:email, '') AS bytea), CAST(NULLIF(:bidx, '') AS bytea),"
@@ -70,6 +71,7 @@ class Module final : public UserModule {
     const auto hash = ctx_.passwords.hash_now(password);
     const std::string role_text(role_name(role));
     auto create = [&](infra::db::Tx& tx) {
+      if (!normal_email.empty() && email_in_use(tx, ctx_.index, normal_email)) throw std::runtime_error(kTaken);
       std::string id;
       tx.sql() << kNewId, soci::into(id);
       auto sealed = [&](const std::string& value, std::string_view column) {
@@ -83,7 +85,7 @@ class Module final : public UserModule {
                                 soci::use(email_ct), soci::use(bidx), soci::use(name_ct), soci::use(phone_ct),
                                 soci::use(role_text));
       insert.execute(true);
-      if (insert.get_affected_rows() == 0) throw std::runtime_error("the username or e-mail address is taken");
+      if (insert.get_affected_rows() == 0) throw std::runtime_error(kTaken);
       return id;
     };
     return ctx_.db.transact_blocking(create);
