@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Login benchmark: POST /api/v1/auth/login throughput and latency at the configured Argon2id cost,
 # and /healthz latency alone and while logins saturate the hashing pool (hashing must never stall
-# the I/O threads). Informational: exits 0 unless something broke.
+# the I/O threads); then what a signed-in request costs: GET /me (token check, session row, profile
+# decrypted) next to /readyz (one primary-key read). Informational: exits 0 unless something broke.
 # Usage: bench/login.sh
 # Env:   BENCH_SECONDS (10) per run; SHOPD_PASSWORD_OPS_LIMIT / SHOPD_PASSWORD_MEMORY_MIB pass through.
 set -euo pipefail
@@ -74,9 +75,23 @@ wait "$login_pid"
 read -r login_rps login_p50 login_p99 login_err < <(wrk_stats <"$SHOP_TMP/login.out")
 kill -0 "$shopd_pid" 2>/dev/null || shop_die "shopd exited under load"
 
+token=$(curl -sf -H 'Content-Type: application/json' -d '{"username":"bench_user","password":"bench password"}' \
+  "$base/api/v1/auth/login" | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])') ||
+  shop_die "could not log in for the GET /me run"
+shop_log "signed-in reads: wrk -t1 -c64 -d${secs}s GET /api/v1/me, then GET /readyz"
+read -r me_rps me_p50 me_p99 me_err < <(wrk -t1 -c64 -d"${secs}s" --latency -H "Authorization: Bearer $token" \
+  "$base/api/v1/me" | wrk_stats)
+read -r ready_rps ready_p50 ready_p99 _ < <(wrk -t1 -c64 -d"${secs}s" --latency "$base/readyz" | wrk_stats)
+kill -0 "$shopd_pid" 2>/dev/null || shop_die "shopd exited under load"
+
 echo
 echo "Argon2id cost: t=${SHOPD_PASSWORD_OPS_LIMIT:-2}, m=${SHOPD_PASSWORD_MEMORY_MIB:-19} MiB; hashing threads: ${SHOPD_PASSWORD_THREADS:-one per core}"
 printf '%-34s %10s %10s %10s %8s\n' run req/s p50 p99 non-2xx
 printf '%-34s %10.1f %10s %10s %8d\n' "POST /auth/login (c16)" "$login_rps" "$login_p50" "$login_p99" "$login_err"
 printf '%-34s %10.0f %10s %10s\n' "GET /healthz alone (c4)" "$idle_rps" "$idle_p50" "$idle_p99"
 printf '%-34s %10.0f %10s %10s\n' "GET /healthz during logins (c4)" "$busy_rps" "$busy_p50" "$busy_p99"
+printf '%-34s %10.0f %10s %10s %8d
+' "GET /me signed in (c64)" "$me_rps" "$me_p50" "$me_p99" "$me_err"
+printf '%-34s %10.0f %10s %10s
+' "GET /readyz (c64)" "$ready_rps" "$ready_p50" "$ready_p99"
+awk -v a="$me_rps" -v b="$ready_rps" 'BEGIN { printf "GET /me vs /readyz: %.2f of the throughput\n", (b > 0) ? a / b : 0 }'
