@@ -37,9 +37,7 @@ http::Problem unauthenticated() {
 }
 
 boost::asio::awaitable<http::Response> get_me(UserContext& ctx, http::Request& req) {
-  const auto id = req.caller->id;
-  auto load = [&](Session& s) { return load_profile(ctx, s, id); };
-  const auto profile = co_await ctx.db.autocommit(load);
+  const auto profile = co_await read_profile(ctx, req.caller->id);
   if (!profile) throw unauthenticated();
   co_return http::json_response(200, to_json(*profile));
 }

@@ -2,6 +2,7 @@
 
 #include "user_context.hpp"
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
 #include <optional>
@@ -14,6 +15,9 @@ struct Profile {
 };
 
 // The account as its owner sees it, decrypted; nullopt if there is none (or it was withdrawn).
+// read_profile is the hot path (one prepared statement from the I/O thread); load_profile reads in
+// the caller's transaction, after a change.
+boost::asio::awaitable<std::optional<Profile>> read_profile(const UserContext& ctx, const std::string& user_id);
 std::optional<Profile> load_profile(const UserContext& ctx, infra::db::Session& session, const std::string& user_id);
 boost::json::object to_json(const Profile& profile);
 
