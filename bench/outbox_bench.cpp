@@ -8,8 +8,8 @@
 #include "shop/infra/events/outbox.hpp"
 #include "shop/infra/log/log.hpp"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include <atomic>
 #include <string>
@@ -29,10 +29,13 @@ constexpr const char* kSchema =
     "CREATE TABLE public.bench_effects (event_id text NOT NULL, subscriber text NOT NULL);"
     "TRUNCATE shopd.event_deliveries, shopd.outbox_events, shopd.event_subscriptions;";
 constexpr const char* kInsertOrder = "INSERT INTO public.bench_orders (n) VALUES (:n)";
-constexpr const char* kRecordEffect = "INSERT INTO public.bench_effects (event_id, subscriber) VALUES (:id, :s)";
+constexpr const char* kRecordEffect =
+    "INSERT INTO public.bench_effects (event_id, subscriber) VALUES (:id, :s)";
 constexpr const char* kCountEffects = "SELECT count(*) FROM public.bench_effects";
 
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
 
 // `count` transactions over `threads` threads, each inserting an order and, if `with_event`,
 // publishing its event. Returns transactions per second.
@@ -77,7 +80,8 @@ events::Subscription recording(const std::string& name) {
 struct Setup {
   Setup(const std::string& url, std::size_t batch_size)
       : db({.url = url, .pool_size = 8, .read_pool_size = 1}),
-        dispatcher(db, clock, {.threads = 2, .batch_size = batch_size, .poll_interval = std::chrono::milliseconds(20)}) {
+        dispatcher(db, clock,
+                   {.threads = 2, .batch_size = batch_size, .poll_interval = std::chrono::milliseconds(20)}) {
     auto reset = [](shop::infra::db::Session& s) { s.execute_script(kSchema); };
     db.autocommit_blocking(reset);
     dispatcher.add(recording("bench.first"));
@@ -113,8 +117,8 @@ int main(int argc, char** argv) {
   const int publishers = argc > 3 ? std::stoi(argv[3]) : 8;
   shop::infra::log::set_level(shop::infra::log::Level::kWarn);
 
-  fmt::print("outbox benchmark: {} events, {} publishing threads, 2 subscribers, 2 dispatching threads\n", count,
-             publishers);
+  fmt::print("outbox benchmark: {} events, {} publishing threads, 2 subscribers, 2 dispatching threads\n",
+             count, publishers);
   {
     Setup s(url, 32);
     const double plain = run_commands(s.db, count, publishers, false);

@@ -67,11 +67,12 @@ int Application::seed_demo() {
   for (const auto& d : demos) {
     const auto password = infra::crypto::generate_opaque_token().substr(0, 16);
     try {
-      users_->create_account(d.username, password, std::string(d.username) + "@demo.shop.example", d.name, d.phone,
-                             d.role);
+      users_->create_account(d.username, password, std::string(d.username) + "@demo.shop.example", d.name,
+                             d.phone, d.role);
       std::cout << "  " << user::role_name(d.role) << "\t" << d.username << "\t" << password << "\n";
     } catch (const std::runtime_error&) {
-      std::cout << "  " << user::role_name(d.role) << "\t" << d.username << "\t(exists already; password unchanged)\n";
+      std::cout << "  " << user::role_name(d.role) << "\t" << d.username
+                << "\t(exists already; password unchanged)\n";
     }
   }
   return 0;

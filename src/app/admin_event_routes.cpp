@@ -29,10 +29,11 @@ std::optional<std::int64_t> parse_id(std::string_view text) {
 boost::json::object to_json(const events::DeadLetter& d) {
   return {{"id", std::to_string(d.id)},
           {"subscriber", d.subscriber},
-          {"event", {{"id", d.event.id},
-                     {"type", d.event.type},
-                     {"version", d.event.version},
-                     {"occurred_at", rfc3339(d.event.occurred_at)}}},
+          {"event",
+           {{"id", d.event.id},
+            {"type", d.event.type},
+            {"version", d.event.version},
+            {"occurred_at", rfc3339(d.event.occurred_at)}}},
           {"attempts", d.attempts},
           {"last_error", d.last_error},
           {"failed_at", rfc3339(d.failed_at)}};
@@ -40,7 +41,8 @@ boost::json::object to_json(const events::DeadLetter& d) {
 
 }  // namespace
 
-void register_admin_event_routes(http::Router& router, infra::db::Database& db, const infra::clock::Clock& clock) {
+void register_admin_event_routes(http::Router& router, infra::db::Database& db,
+                                 const infra::clock::Clock& clock) {
   const auto admin = http::Access::roles({"admin"});
   router.add(
       http::Method::kGet, "/api/v1/admin/events/dead-letters",
@@ -60,14 +62,17 @@ void register_admin_event_routes(http::Router& router, infra::db::Database& db, 
         for (const auto& d : page.items) items.push_back(to_json(d));
         co_return http::json_response(
             200, {{"items", items},
-                  {"next_cursor", page.next_after ? boost::json::value(std::to_string(*page.next_after)) : nullptr}});
+                  {"next_cursor",
+                   page.next_after ? boost::json::value(std::to_string(*page.next_after)) : nullptr}});
       },
       admin);
   router.add(
       http::Method::kPost, "/api/v1/admin/events/dead-letters/{id}/replay",
       [&db, &clock](http::Request& req) -> boost::asio::awaitable<http::Response> {
         const auto id = parse_id(req.param("id"));
-        auto replay = [&](infra::db::Tx& tx) { return id && events::replay_dead_letter(tx, *id, clock.now()); };
+        auto replay = [&](infra::db::Tx& tx) {
+          return id && events::replay_dead_letter(tx, *id, clock.now());
+        };
         if (!co_await db.transact(replay)) {
           throw http::Problem(404, "not_found", "Not found", "There is no dead letter with this id.");
         }

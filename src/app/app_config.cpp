@@ -11,31 +11,39 @@ using infra::config::Knob;
 constexpr Knob kKnobs[] = {
     {"env", "SHOPD_ENV", "development",
      "development or production; production never auto-migrates and refuses to start without secret keys"},
-    {"server.listen", "SHOPD_LISTEN", "127.0.0.1:8080", "address and port to serve on; port 0 picks a free one"},
+    {"server.listen", "SHOPD_LISTEN", "127.0.0.1:8080",
+     "address and port to serve on; port 0 picks a free one"},
     {"server.io_threads", "SHOPD_IO_THREADS", "", "I/O threads (default: one per core)"},
-    {"server.read_timeout", "SHOPD_READ_TIMEOUT", "15s", "time to receive one whole request, idle keep-alive included"},
+    {"server.read_timeout", "SHOPD_READ_TIMEOUT", "15s",
+     "time to receive one whole request, idle keep-alive included"},
     {"server.max_body_bytes", "SHOPD_MAX_BODY_BYTES", "1048576", "largest request body accepted (413 above)"},
     {"server.max_pipelined", "SHOPD_MAX_PIPELINED", "16",
      "pipelined requests served back to back before the connection is closed"},
     {"server.drain_timeout", "SHOPD_DRAIN_TIMEOUT", "10s", "how long SIGTERM waits for in-flight requests"},
     {"server.access_log", "SHOPD_ACCESS_LOG", "true", "one log line per request"},
-    {"database.url", "SHOPD_DATABASE_URL", "postgresql://shopd@127.0.0.1:54320/shopd", "libpq connection URI"},
-    {"database.pool_size", "SHOPD_DB_POOL_SIZE", "8", "connections for transactions (and their worker threads)"},
+    {"database.url", "SHOPD_DATABASE_URL", "postgresql://shopd@127.0.0.1:54320/shopd",
+     "libpq connection URI"},
+    {"database.pool_size", "SHOPD_DB_POOL_SIZE", "8",
+     "connections for transactions (and their worker threads)"},
     {"database.read_pool_size", "SHOPD_DB_READ_POOL_SIZE", "4",
      "connections for single-statement reads, driven asynchronously from the I/O threads"},
     {"database.statement_timeout", "SHOPD_DB_STATEMENT_TIMEOUT", "30s", "longest a single statement may run"},
     {"database.auto_migrate", "SHOPD_AUTO_MIGRATE", "",
      "apply pending migrations on serve (default: true in development, false in production)"},
-    {"database.startup_wait", "SHOPD_DB_STARTUP_WAIT", "10s", "how long serve waits for the database at start"},
-    {"events.threads", "SHOPD_EVENTS_THREADS", "2", "threads delivering events to subscribers in this process"},
+    {"database.startup_wait", "SHOPD_DB_STARTUP_WAIT", "10s",
+     "how long serve waits for the database at start"},
+    {"events.threads", "SHOPD_EVENTS_THREADS", "2",
+     "threads delivering events to subscribers in this process"},
     {"events.batch_size", "SHOPD_EVENTS_BATCH_SIZE", "32", "deliveries claimed and committed together"},
     {"events.max_attempts", "SHOPD_EVENTS_MAX_ATTEMPTS", "10",
      "failed deliveries before an event becomes a dead letter for that subscriber"},
-    {"events.retry_base", "SHOPD_EVENTS_RETRY_BASE", "1s", "delay before the first retry; doubles on each failure"},
+    {"events.retry_base", "SHOPD_EVENTS_RETRY_BASE", "1s",
+     "delay before the first retry; doubles on each failure"},
     {"events.retry_max", "SHOPD_EVENTS_RETRY_MAX", "1h", "longest delay between retries"},
     {"events.poll_interval", "SHOPD_EVENTS_POLL_INTERVAL", "1s",
      "how often to look for due deliveries without a NOTIFY (delayed events, retries)"},
-    {"events.retention", "SHOPD_EVENTS_RETENTION", "7d", "how long handled events are kept before they are purged"},
+    {"events.retention", "SHOPD_EVENTS_RETENTION", "7d",
+     "how long handled events are kept before they are purged"},
     {"scheduler.tick", "SHOPD_SCHEDULER_TICK", "1s", "how often periodic jobs are checked for being due"},
     {"mail.transport", "SHOPD_MAIL_TRANSPORT", "",
      "file or smtp (default: file in development, smtp in production)"},
@@ -43,7 +51,8 @@ constexpr Knob kKnobs[] = {
     {"mail.from", "SHOPD_MAIL_FROM", "shopd <no-reply@shop.example>", "sender of every mail"},
     {"smtp.host", "SHOPD_SMTP_HOST", "127.0.0.1", "smtp transport: server host"},
     {"smtp.port", "SHOPD_SMTP_PORT", "587", "smtp transport: server port"},
-    {"smtp.tls", "SHOPD_SMTP_TLS", "starttls", "starttls (refuses to send in the clear) or none (loopback relays only)"},
+    {"smtp.tls", "SHOPD_SMTP_TLS", "starttls",
+     "starttls (refuses to send in the clear) or none (loopback relays only)"},
     {"smtp.username", "SHOPD_SMTP_USERNAME", "", "smtp transport: AUTH user; empty for none"},
     {"smtp.password", "SHOPD_SMTP_PASSWORD", "", "smtp transport: AUTH password; set it in the environment"},
     {"smtp.timeout", "SHOPD_SMTP_TIMEOUT", "10s", "smtp transport: connect and whole-message timeout"},
@@ -51,17 +60,23 @@ constexpr Knob kKnobs[] = {
     {"passwords.memory_mib", "SHOPD_PASSWORD_MEMORY_MIB", "19", "Argon2id memory (m) in MiB; at least 19"},
     {"passwords.threads", "SHOPD_PASSWORD_THREADS", "", "threads hashing passwords (default: one per core)"},
     {"auth.access_ttl", "SHOPD_ACCESS_TTL", "15m", "lifetime of an access token"},
-    {"auth.refresh_ttl", "SHOPD_REFRESH_TTL", "14d", "lifetime of a refresh token (each use issues a new one)"},
+    {"auth.refresh_ttl", "SHOPD_REFRESH_TTL", "14d",
+     "lifetime of a refresh token (each use issues a new one)"},
     {"auth.code_ttl", "SHOPD_VERIFICATION_CODE_TTL", "10m", "lifetime of an e-mail verification code"},
-    {"auth.resend_interval", "SHOPD_VERIFICATION_RESEND_INTERVAL", "1m", "least time between two verification mails"},
+    {"auth.resend_interval", "SHOPD_VERIFICATION_RESEND_INTERVAL", "1m",
+     "least time between two verification mails"},
     {"auth.verify_attempts", "SHOPD_VERIFICATION_ATTEMPTS", "5", "wrong codes before a code is void"},
-    {"auth.login_per_username", "SHOPD_LOGIN_LIMIT_PER_USERNAME", "10", "failed logins per username per window"},
-    {"auth.login_per_address", "SHOPD_LOGIN_LIMIT_PER_ADDRESS", "50", "failed logins per client address per window"},
+    {"auth.login_per_username", "SHOPD_LOGIN_LIMIT_PER_USERNAME", "10",
+     "failed logins per username per window"},
+    {"auth.login_per_address", "SHOPD_LOGIN_LIMIT_PER_ADDRESS", "50",
+     "failed logins per client address per window"},
     {"auth.login_window", "SHOPD_LOGIN_LIMIT_WINDOW", "15m", "the window of the login limits"},
     {"log.level", "SHOPD_LOG_LEVEL", "info", "debug, info, warn or error"},
     {"secrets.keys", "SHOPD_SECRET_KEYS", "",
-     "secret key ring, \"ID:BASE64KEY,...\" (the last is current); set it in the environment, never in a file in the repository"},
-    {"secrets.key_file", "SHOPD_KEY_FILE", "", "file holding the key ring, one ID:BASE64KEY per line (instead of secrets.keys)"},
+     "secret key ring, \"ID:BASE64KEY,...\" (the last is current); set it in the environment, never in a "
+     "file in the repository"},
+    {"secrets.key_file", "SHOPD_KEY_FILE", "",
+     "file holding the key ring, one ID:BASE64KEY per line (instead of secrets.keys)"},
     {"secrets.dev_key_file", "SHOPD_DEV_KEY_FILE", "var/keys/dev.keys",
      "development only: key file generated on first run when neither of the above is set"},
 };
@@ -75,7 +90,9 @@ std::optional<std::string> config_path(std::optional<std::string> explicit_path)
 
 }  // namespace
 
-std::span<const Knob> knobs() { return kKnobs; }
+std::span<const Knob> knobs() {
+  return kKnobs;
+}
 
 AppConfig load_config(std::optional<std::string> explicit_path) {
   using infra::config::Settings;
@@ -96,9 +113,11 @@ AppConfig load_config(std::optional<std::string> explicit_path) {
     s.reject("server.listen", "must be HOST:PORT such as 127.0.0.1:8080, [::1]:8080 or :0");
   }
   const auto cores = static_cast<std::int64_t>(std::max(1u, std::thread::hardware_concurrency()));
-  c.server.io_threads = static_cast<std::size_t>(s.has("server.io_threads") ? s.integer("server.io_threads", 1, 256) : cores);
+  c.server.io_threads =
+      static_cast<std::size_t>(s.has("server.io_threads") ? s.integer("server.io_threads", 1, 256) : cores);
   c.server.read_timeout = s.duration("server.read_timeout", std::chrono::milliseconds(100));
-  c.server.max_body_bytes = static_cast<std::size_t>(s.integer("server.max_body_bytes", 1024, 64 * 1024 * 1024));
+  c.server.max_body_bytes =
+      static_cast<std::size_t>(s.integer("server.max_body_bytes", 1024, 64 * 1024 * 1024));
   c.server.max_pipelined = static_cast<std::size_t>(s.integer("server.max_pipelined", 1, 1024));
   c.server.drain_timeout = s.duration("server.drain_timeout");
   c.server.access_log = s.boolean("server.access_log");
@@ -128,9 +147,9 @@ AppConfig load_config(std::optional<std::string> explicit_path) {
   c.events_retention = s.duration("events.retention", std::chrono::hours(1));
   c.scheduler_tick = s.duration("scheduler.tick", std::chrono::milliseconds(10));
 
-  const auto transport = s.has("mail.transport") ? s.string("mail.transport")
+  const auto transport = s.has("mail.transport")                     ? s.string("mail.transport")
                          : c.environment == Environment::kProduction ? "smtp"
-                                                                      : "file";
+                                                                     : "file";
   if (transport != "file" && transport != "smtp") s.reject("mail.transport", "must be file or smtp");
   c.mail.transport = transport == "smtp" ? MailConfig::Transport::kSmtp : MailConfig::Transport::kFile;
   c.mail.dir = s.string("mail.dir");
@@ -139,13 +158,15 @@ AppConfig load_config(std::optional<std::string> explicit_path) {
   c.mail.smtp.port = static_cast<int>(s.integer("smtp.port", 1, 65535));
   const auto tls = s.string("smtp.tls");
   if (tls != "starttls" && tls != "none") s.reject("smtp.tls", "must be starttls or none");
-  c.mail.smtp.tls = tls == "none" ? infra::mail::SmtpOptions::Tls::kNone : infra::mail::SmtpOptions::Tls::kStartTls;
+  c.mail.smtp.tls =
+      tls == "none" ? infra::mail::SmtpOptions::Tls::kNone : infra::mail::SmtpOptions::Tls::kStartTls;
   if (s.has("smtp.username")) c.mail.smtp.username = s.string("smtp.username");
   if (s.has("smtp.password")) c.mail.smtp.password = s.string("smtp.password");
   c.mail.smtp.timeout = s.duration("smtp.timeout", std::chrono::milliseconds(100));
 
   c.password_cost.ops_limit = static_cast<unsigned long long>(s.integer("passwords.ops_limit", 2, 64));
-  c.password_cost.mem_limit_bytes = static_cast<std::size_t>(s.integer("passwords.memory_mib", 19, 4096)) * 1024 * 1024;
+  c.password_cost.mem_limit_bytes =
+      static_cast<std::size_t>(s.integer("passwords.memory_mib", 19, 4096)) * 1024 * 1024;
   c.password_threads =
       static_cast<std::size_t>(s.has("passwords.threads") ? s.integer("passwords.threads", 1, 256) : cores);
   using std::chrono::duration_cast;

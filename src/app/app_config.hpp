@@ -1,8 +1,8 @@
 #pragma once
 
 #include "shop/infra/config/settings.hpp"
-#include "shop/infra/db/database.hpp"
 #include "shop/infra/crypto/password_hasher.hpp"
+#include "shop/infra/db/database.hpp"
 #include "shop/infra/events/dispatcher.hpp"
 #include "shop/infra/http/server.hpp"
 #include "shop/infra/log/log.hpp"

@@ -11,9 +11,9 @@
 #include "shop/infra/log/log.hpp"
 #include "shop/infra/mail/mail_outbox.hpp"
 
+#include <fmt/format.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <fmt/format.h>
 
 #include <csignal>
 #include <thread>
@@ -84,7 +84,8 @@ Application::Application(AppConfig config, infra::crypto::KeyRing keys)
       scheduler_(db_, clock_, &metrics_),
       users_(user::make_user_module({db_, clock_, keys_, passwords_, mail_queue_, config_.users})) {
   register_pool_metrics(metrics_, db_);
-  register_ops_routes(router_, {db_, migrator_.latest(), metrics_, build_openapi_document(openapi_fragments())});
+  register_ops_routes(router_,
+                      {db_, migrator_.latest(), metrics_, build_openapi_document(openapi_fragments())});
   register_admin_event_routes(router_, db_, clock_);
   users_->register_routes(router_);
   router_.set_authenticator(users_->authenticator());
@@ -127,7 +128,8 @@ bool Application::migrations_ready() {
   }
   const auto status = migrator_.status();
   if (!status.edited.empty()) {
-    log::error("app", "an applied migration was edited; refusing to start", {{"migration", status.edited.front()->name}});
+    log::error("app", "an applied migration was edited; refusing to start",
+               {{"migration", status.edited.front()->name}});
     return false;
   }
   if (!status.pending.empty()) {
@@ -144,7 +146,8 @@ int Application::dead_letters(std::span<const std::string> args) {
 }
 
 int Application::serve() {
-  log::info("app", "starting", {{"env", config_.environment == Environment::kProduction ? "production" : "development"}});
+  log::info("app", "starting",
+            {{"env", config_.environment == Environment::kProduction ? "production" : "development"}});
   if (!wait_for_database() || !migrations_ready()) return 1;
 
   // Subscriptions are recorded before anything can publish, so no event of this run misses one.

@@ -52,20 +52,24 @@ int list(infra::db::Database& db, std::span<const std::string> args) {
       return usage_error("bad argument '" + args[i] + "' (--limit takes 1..1000, --after an id)");
     }
   }
-  auto fetch = [&](infra::db::Session& s) { return events::list_dead_letters(s, static_cast<std::size_t>(limit), after); };
+  auto fetch = [&](infra::db::Session& s) {
+    return events::list_dead_letters(s, static_cast<std::size_t>(limit), after);
+  };
   const auto page = db.autocommit_blocking(fetch);
   if (page.items.empty()) {
     std::cout << "no dead letters\n";
     return 0;
   }
-  std::cout << fmt::format("{:>8}  {:<28}  {:<32}  {:>8}  {:<20}  {}\n", "ID", "SUBSCRIBER", "EVENT TYPE", "ATTEMPTS",
-                           "FAILED AT (UTC)", "LAST ERROR");
+  std::cout << fmt::format("{:>8}  {:<28}  {:<32}  {:>8}  {:<20}  {}\n", "ID", "SUBSCRIBER", "EVENT TYPE",
+                           "ATTEMPTS", "FAILED AT (UTC)", "LAST ERROR");
   for (const auto& letter : page.items) {
-    std::cout << fmt::format("{:>8}  {:<28}  {:<32}  {:>8}  {:%Y-%m-%d %H:%M:%S}  {}\n", letter.id, letter.subscriber,
-                             letter.event.type, letter.attempts,
-                             std::chrono::floor<std::chrono::seconds>(letter.failed_at), one_line(letter.last_error));
+    std::cout << fmt::format("{:>8}  {:<28}  {:<32}  {:>8}  {:%Y-%m-%d %H:%M:%S}  {}\n", letter.id,
+                             letter.subscriber, letter.event.type, letter.attempts,
+                             std::chrono::floor<std::chrono::seconds>(letter.failed_at),
+                             one_line(letter.last_error));
   }
-  if (page.next_after) std::cout << fmt::format("more: shopd dead-letters list --after {}\n", *page.next_after);
+  if (page.next_after)
+    std::cout << fmt::format("more: shopd dead-letters list --after {}\n", *page.next_after);
   return 0;
 }
 

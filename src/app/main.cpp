@@ -75,7 +75,8 @@ int run(int argc, char** argv) {
       return 2;
     }
   }
-  const std::set<std::string> commands{"serve", "migrate", "routes", "dead-letters", "create-admin", "seed-demo"};
+  const std::set<std::string> commands{"serve",        "migrate",      "routes",
+                                       "dead-letters", "create-admin", "seed-demo"};
   const std::set<std::string> with_arguments{"dead-letters", "create-admin"};
   if (!commands.contains(command)) {
     std::cerr << "shopd: unknown command '" << command << "' (see shopd --help)\n";
@@ -118,7 +119,8 @@ int run(int argc, char** argv) {
           access += (i == 0 ? "" : ",") + route.access.allowed_roles[i];
         }
       }
-      std::cout << shop::infra::http::method_name(route.method) << ' ' << route.pattern << ' ' << access << '\n';
+      std::cout << shop::infra::http::method_name(route.method) << ' ' << route.pattern << ' ' << access
+                << '\n';
     }
     return 0;
   }

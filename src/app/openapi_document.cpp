@@ -9,7 +9,8 @@ namespace {
 
 void merge_into(boost::json::object& target, const boost::json::object& source, const std::string& where) {
   for (const auto& [key, value] : source) {
-    if (target.contains(key)) throw std::logic_error("OpenAPI " + where + " '" + std::string(key) + "' defined twice");
+    if (target.contains(key))
+      throw std::logic_error("OpenAPI " + where + " '" + std::string(key) + "' defined twice");
     target[key] = value;
   }
 }
@@ -27,7 +28,8 @@ std::string build_openapi_document(std::span<const infra::EmbeddedFile> fragment
   for (const auto& f : fragments) {
     if (f.name == "base.json") continue;
     const auto fragment = boost::json::parse(f.content).as_object();
-    if (const auto* paths = fragment.if_contains("paths")) merge_into(doc["paths"].as_object(), paths->as_object(), "path");
+    if (const auto* paths = fragment.if_contains("paths"))
+      merge_into(doc["paths"].as_object(), paths->as_object(), "path");
     if (const auto* components = fragment.if_contains("components")) {
       for (const auto& [kind, entries] : components->as_object()) {
         auto& target = doc["components"].as_object()[kind];

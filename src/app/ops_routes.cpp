@@ -46,13 +46,16 @@ void register_ops_routes(infra::http::Router& router, OpsDeps deps) {
       }
     }
     if (!reason.empty()) {
-      co_return infra::http::Problem(503, "not_ready", "Not ready", reason).header("Retry-After", "1").to_response();
+      co_return infra::http::Problem(503, "not_ready", "Not ready", reason)
+          .header("Retry-After", "1")
+          .to_response();
     }
     co_return infra::http::json_response(200, {{"status", "ready"}});
   });
 
   router.add(Method::kGet, "/metrics", [shared](Request&) -> boost::asio::awaitable<Response> {
-    co_return infra::http::text_response(200, "text/plain; version=0.0.4; charset=utf-8", shared->metrics.render());
+    co_return infra::http::text_response(200, "text/plain; version=0.0.4; charset=utf-8",
+                                         shared->metrics.render());
   });
 
   router.add(Method::kGet, "/openapi.json", [shared](Request&) -> boost::asio::awaitable<Response> {

@@ -61,7 +61,8 @@ TEST_CASE("an exception rolls the whole transaction back", "[db][database]") {
   CHECK(query_value(t.url(), "SELECT n FROM public.items WHERE id = 1") == "0");
 }
 
-TEST_CASE("serialization failures are retried from the start, earlier attempts rolled back", "[db][database]") {
+TEST_CASE("serialization failures are retried from the start, earlier attempts rolled back",
+          "[db][database]") {
   TestDatabase t;
   setup(t);
   Database db({.url = t.url(), .pool_size = 1, .max_attempts = 5});
@@ -208,7 +209,8 @@ namespace {
 
 struct FindN {
   explicit FindN(soci::session& sql)
-      : statement((sql.prepare << "SELECT n FROM public.items WHERE id = :id", soci::use(id), soci::into(n))) {}
+      : statement(
+            (sql.prepare << "SELECT n FROM public.items WHERE id = :id", soci::use(id), soci::into(n))) {}
   int id = 0;
   int n = 0;
   soci::statement statement;

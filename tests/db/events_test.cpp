@@ -30,7 +30,9 @@ namespace {
 struct EventsDatabase {
   EventsDatabase() {
     shop::test::apply_project_migrations(t.url());
-    query_value(t.url(), "CREATE TABLE public.effects (event_id text NOT NULL, subscriber text NOT NULL, source text)");
+    query_value(
+        t.url(),
+        "CREATE TABLE public.effects (event_id text NOT NULL, subscriber text NOT NULL, source text)");
   }
   std::string count(const std::string& where = "true") const {
     return query_value(t.url(), "SELECT count(*) FROM public.effects WHERE " + where);
@@ -42,12 +44,14 @@ Database connect(const TestDatabase& t, std::size_t pool_size = 4) {
   return Database({.url = t.url(), .pool_size = pool_size, .read_pool_size = 1});
 }
 
-void record_effect(Tx& tx, const events::Event& event, const std::string& subscriber, const std::string& source = "") {
+void record_effect(Tx& tx, const events::Event& event, const std::string& subscriber,
+                   const std::string& source = "") {
   tx.sql() << "INSERT INTO public.effects (event_id, subscriber, source) VALUES (:id, :subscriber, :source)",
       soci::use(event.id), soci::use(subscriber), soci::use(source);
 }
 
-events::Subscription recording(const std::string& name, const std::string& type, const std::string& source = "") {
+events::Subscription recording(const std::string& name, const std::string& type,
+                               const std::string& source = "") {
   events::Subscription s(name);
   s.on(type, [name, source](Tx& tx, const events::Event& e) { record_effect(tx, e, name, source); });
   return s;
@@ -90,7 +94,8 @@ TEST_CASE("a committed event reaches every subscriber of its type once", "[db][e
   CHECK(data.count("event_id = '" + id + "' AND subscriber = 'alpha'") == "1");
   CHECK(data.count("event_id = '" + id + "' AND subscriber = 'beta'") == "1");
   CHECK(data.count("subscriber = 'gamma'") == "0");
-  CHECK(query_value(data.t.url(), "SELECT count(*) FROM shopd.event_deliveries WHERE status = 'handled'") == "2");
+  CHECK(query_value(data.t.url(), "SELECT count(*) FROM shopd.event_deliveries WHERE status = 'handled'") ==
+        "2");
 }
 
 TEST_CASE("a typed subscriber receives the decoded event and refuses a newer version", "[db][events]") {
@@ -338,8 +343,10 @@ TEST_CASE("two dispatchers on a burst of 10000 events handle each once per subsc
   CHECK(query_value(data.t.url(),
                     "SELECT count(*) FROM (SELECT event_id, subscriber FROM public.effects"
                     " GROUP BY event_id, subscriber HAVING count(*) > 1) AS repeated") == "0");
-  CHECK(query_value(data.t.url(), "SELECT count(DISTINCT event_id) FROM public.effects") == std::to_string(kEvents));
-  CHECK(query_value(data.t.url(), "SELECT count(*) FROM shopd.event_deliveries WHERE status <> 'handled'") == "0");
+  CHECK(query_value(data.t.url(), "SELECT count(DISTINCT event_id) FROM public.effects") ==
+        std::to_string(kEvents));
+  CHECK(query_value(data.t.url(), "SELECT count(*) FROM shopd.event_deliveries WHERE status <> 'handled'") ==
+        "0");
   // Both took part, or the test proved nothing about two of them.
   CHECK(data.count("source = 'a'") != "0");
   CHECK(data.count("source = 'b'") != "0");
@@ -357,8 +364,8 @@ TEST_CASE("retention purges handled events and keeps pending ones and dead lette
   dispatcher.add(std::move(picky));
   dispatcher.add(recording("late", "test.Later"));
   dispatcher.register_subscriptions();
-  publish_one(db, "test.Happened", 1);                           // handled
-  publish_one(db, "test.Happened", 2);                           // dead letter
+  publish_one(db, "test.Happened", 1);                                  // handled
+  publish_one(db, "test.Happened", 2);                                  // dead letter
   publish_one(db, "test.Later", 3, {.deliver_at = clock.now() + 24h});  // still pending
   CHECK(dispatcher.dispatch_once() == 2);
 

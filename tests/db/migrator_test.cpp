@@ -21,7 +21,9 @@ const EmbeddedFile kSecond{"0002_widget_price.sql",
                            "ALTER TABLE public.widgets ADD COLUMN price int NOT NULL DEFAULT 0;\n"
                            "CREATE INDEX widgets_price ON public.widgets (price);"};
 
-Database make_db(const TestDatabase& t) { return Database({.url = t.url(), .pool_size = 2}); }
+Database make_db(const TestDatabase& t) {
+  return Database({.url = t.url(), .pool_size = 2});
+}
 
 }  // namespace
 
@@ -75,7 +77,8 @@ TEST_CASE("an applied migration that was edited is detected and refused", "[db][
   const EmbeddedFile original[] = {kFirst};
   Migrator(db, load_migrations(original)).apply_pending();
 
-  const EmbeddedFile edited[] = {{kFirst.name, "CREATE TABLE public.widgets (id bigint PRIMARY KEY);"}, kSecond};
+  const EmbeddedFile edited[] = {{kFirst.name, "CREATE TABLE public.widgets (id bigint PRIMARY KEY);"},
+                                 kSecond};
   Migrator migrator(db, load_migrations(edited));
   const auto status = migrator.status();
   REQUIRE(status.edited.size() == 1);

@@ -26,8 +26,9 @@ constexpr Statement kCountPrepared{"test_count_prepared", "SELECT count(*) FROM 
 
 void setup(const TestDatabase& t) {
   query_value(t.url(), "CREATE TABLE public.items (id int PRIMARY KEY, n int NOT NULL, note text)");
-  query_value(t.url(), "INSERT INTO public.items SELECT g, g * 10, CASE WHEN g % 2 = 0 THEN 'even' END "
-                       "FROM generate_series(1, 100) g");
+  query_value(t.url(),
+              "INSERT INTO public.items SELECT g, g * 10, CASE WHEN g % 2 = 0 THEN 'even' END "
+              "FROM generate_series(1, 100) g");
 }
 
 // Runs a coroutine to completion on an io_context with `threads` threads.
@@ -128,14 +129,16 @@ TEST_CASE("many concurrent queries share a small pool and each gets its own answ
   Database db({.url = t.url(), .pool_size = 1, .read_pool_size = 3});
   boost::asio::io_context io(2);
   std::vector<std::future<std::int64_t>> answers;
-  for (int i = 1; i <= 100; ++i) answers.push_back(boost::asio::co_spawn(io, find_n(db, i), boost::asio::use_future));
+  for (int i = 1; i <= 100; ++i)
+    answers.push_back(boost::asio::co_spawn(io, find_n(db, i), boost::asio::use_future));
   std::thread second([&] { io.run(); });
   io.run();
   second.join();
   for (int i = 1; i <= 100; ++i) CHECK(answers[static_cast<std::size_t>(i - 1)].get() == i * 10);
   CHECK(db.reads_in_use() == 0);
   // Never more connections than the pool allows (the test's own count query adds one).
-  CHECK(query_value(t.url(), "SELECT count(*) <= 4 FROM pg_stat_activity WHERE datname = current_database()") == "t");
+  CHECK(query_value(t.url(),
+                    "SELECT count(*) <= 4 FROM pg_stat_activity WHERE datname = current_database()") == "t");
 }
 
 TEST_CASE("query reconnects after a database restart", "[db][query][restart]") {

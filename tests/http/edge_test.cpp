@@ -16,8 +16,8 @@
 #include <thread>
 
 namespace http = shop::infra::http;
-using shop::test::HttpConnection;
 using shop::test::http_request;
+using shop::test::HttpConnection;
 using std::chrono_literals::operator""ms;
 
 namespace {
@@ -31,9 +31,10 @@ http::Router make_router() {
     in.finish();
     co_return http::json_response(200, {{"name", *name}, {"count", *count}});
   });
-  router.add(http::Method::kGet, "/items/{id}", [](http::Request& req) -> boost::asio::awaitable<http::Response> {
-    co_return http::json_response(200, {{"id", req.param("id")}});
-  });
+  router.add(http::Method::kGet, "/items/{id}",
+             [](http::Request& req) -> boost::asio::awaitable<http::Response> {
+               co_return http::json_response(200, {{"id", req.param("id")}});
+             });
   router.add(http::Method::kGet, "/slow", [](http::Request&) -> boost::asio::awaitable<http::Response> {
     boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, 400ms);
     co_await timer.async_wait(boost::asio::use_awaitable);
@@ -65,7 +66,9 @@ struct TestServer {
   std::uint16_t port = 0;
 };
 
-std::string code_of(const shop::test::HttpResponse& r) { return std::string(r.json().at("code").as_string()); }
+std::string code_of(const shop::test::HttpResponse& r) {
+  return std::string(r.json().at("code").as_string());
+}
 
 }  // namespace
 
@@ -134,7 +137,8 @@ TEST_CASE("a body over the limit is a 413", "[http][edge]") {
   TestServer s;
   HttpConnection conn(s.port);
   // Announce 2 MiB; the server refuses from the headers without reading the body.
-  conn.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2097152\r\n\r\n{");
+  conn.send(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2097152\r\n\r\n{");
   const auto r = conn.read_response();
   CHECK(r.status == 413);
   CHECK(code_of(r) == "payload_too_large");
@@ -170,13 +174,15 @@ TEST_CASE("a handler's exception is a 500 without internals", "[http][edge]") {
 
 TEST_CASE("X-Request-Id is echoed, or generated when absent or unsafe", "[http][edge]") {
   TestServer s;
-  CHECK(http_request(s.port, "GET", "/items/1", "", {{"X-Request-Id", "abc-123"}}).header("X-Request-Id") == "abc-123");
+  CHECK(http_request(s.port, "GET", "/items/1", "", {{"X-Request-Id", "abc-123"}}).header("X-Request-Id") ==
+        "abc-123");
   const auto generated = http_request(s.port, "GET", "/items/1").header("X-Request-Id");
   REQUIRE(generated);
   CHECK(generated->size() == 16);
   const auto replaced = http_request(s.port, "GET", "/items/1", "", {{"X-Request-Id", "evil\" level=error"}});
   CHECK(replaced.header("X-Request-Id") != "evil\" level=error");
-  CHECK(http_request(s.port, "GET", "/nope", "", {{"X-Request-Id", "r-404"}}).header("X-Request-Id") == "r-404");
+  CHECK(http_request(s.port, "GET", "/nope", "", {{"X-Request-Id", "r-404"}}).header("X-Request-Id") ==
+        "r-404");
 }
 
 TEST_CASE("keep-alive serves several requests on one connection", "[http][edge]") {
@@ -198,7 +204,8 @@ TEST_CASE("Connection: close is honoured", "[http][edge]") {
   CHECK(conn.closed_by_peer(2000ms));
 }
 
-TEST_CASE("pipelined requests are answered in order up to the cap, then the connection closes", "[http][edge]") {
+TEST_CASE("pipelined requests are answered in order up to the cap, then the connection closes",
+          "[http][edge]") {
   http::ServerOptions options;
   options.max_pipelined = 4;
   TestServer s(options);
@@ -278,13 +285,16 @@ TEST_CASE("requests are counted by route and status", "[http][edge][metrics]") {
     text = s.metrics.render();
     return text.find(R"(status="404"} 1)") != std::string::npos;
   });
-  CHECK(text.find(R"(shopd_http_requests_total{route="/items/{id}",method="GET",status="200"} 2)") != std::string::npos);
-  CHECK(text.find(R"(shopd_http_requests_total{route="unmatched",method="GET",status="404"} 1)") != std::string::npos);
+  CHECK(text.find(R"(shopd_http_requests_total{route="/items/{id}",method="GET",status="200"} 2)") !=
+        std::string::npos);
+  CHECK(text.find(R"(shopd_http_requests_total{route="unmatched",method="GET",status="404"} 1)") !=
+        std::string::npos);
   CHECK(text.find(R"(shopd_http_request_duration_seconds_count{route="/items/{id}",method="GET"} 2)") !=
         std::string::npos);
 }
 
-TEST_CASE("routes declare who may call them and the server checks before the handler runs", "[http][edge][access]") {
+TEST_CASE("routes declare who may call them and the server checks before the handler runs",
+          "[http][edge][access]") {
   TestServer s;
   // Tokens "alice" (customer) and "root" (admin) are valid; anything else is not.
   s.router.set_authenticator([](std::string token) -> boost::asio::awaitable<std::optional<http::Caller>> {

@@ -37,7 +37,8 @@ bool eventually_saturated(const shop::infra::exec::WorkerPool& pool) {
 
 TEST_CASE("/healthz stays fast while password hashing saturates its pool", "[http][edge][crypto]") {
   shop::infra::exec::WorkerPool cpu(2);
-  const shop::infra::crypto::PasswordHasher hasher(shop::infra::crypto::PasswordCost::interactive_default(), cpu);
+  const shop::infra::crypto::PasswordHasher hasher(shop::infra::crypto::PasswordCost::interactive_default(),
+                                                   cpu);
   http::Router router;
   router.add(http::Method::kPost, "/hash", [&](http::Request&) -> boost::asio::awaitable<http::Response> {
     co_await hasher.hash("correct horse battery staple");
@@ -47,7 +48,8 @@ TEST_CASE("/healthz stays fast while password hashing saturates its pool", "[htt
     co_return http::json_response(200, {{"status", "ok"}});
   });
   shop::infra::metrics::Registry metrics;
-  http::Server server({.listen = "127.0.0.1:0", .io_threads = 2, .access_log = false}, router, metrics, nullptr);
+  http::Server server({.listen = "127.0.0.1:0", .io_threads = 2, .access_log = false}, router, metrics,
+                      nullptr);
   server.start();
   const auto address = server.local_address();
   const auto port = static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));

@@ -8,10 +8,10 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
-#include <csignal>
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <csignal>
 #include <map>
 #include <set>
 #include <sstream>
@@ -29,10 +29,13 @@ using std::chrono_literals::operator""s;
 
 namespace {
 
-bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, std::string_view part) {
+  return text.find(part) != std::string::npos;
+}
 
 // Polls until `path` answers `status` or the deadline passes; returns the last status seen.
-unsigned await_status(std::uint16_t port, const std::string& path, unsigned status, std::chrono::seconds timeout) {
+unsigned await_status(std::uint16_t port, const std::string& path, unsigned status,
+                      std::chrono::seconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   unsigned last = 0;
   while (std::chrono::steady_clock::now() < deadline) {
@@ -68,7 +71,8 @@ TEST_CASE("serve migrates a fresh database and answers the operations endpoints"
   CHECK(metrics.status == 200);
   CHECK(contains(*metrics.header("Content-Type"), "text/plain"));
   CHECK(contains(metrics.body, R"(shopd_http_requests_total{route="/healthz",method="GET",status="200"} 1)"));
-  CHECK(contains(metrics.body, R"(shopd_http_request_duration_seconds_bucket{route="/readyz",method="GET",le="+Inf"} 1)"));
+  CHECK(contains(metrics.body,
+                 R"(shopd_http_request_duration_seconds_bucket{route="/readyz",method="GET",le="+Inf"} 1)"));
   CHECK(contains(metrics.body, "shopd_db_pool_in_use "));
   CHECK(contains(metrics.body, "shopd_db_pool_waiting 0"));
   CHECK(contains(metrics.body, "shopd_db_pool_size 4"));
@@ -90,7 +94,8 @@ TEST_CASE("the OpenAPI document lists exactly the routes the router serves", "[h
     fields >> method >> path >> access;
     INFO("routes line: " << line);
     CHECK_FALSE(fields >> extra);
-    CHECK((access == "anyone" || access == "signed_in" || (access.starts_with("roles:") && access.size() > 6)));
+    CHECK(
+        (access == "anyone" || access == "signed_in" || (access.starts_with("roles:") && access.size() > 6)));
     for (auto& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     served.insert(method + " " + path);
     access_of[method + " " + path] = access;
@@ -107,7 +112,8 @@ TEST_CASE("the OpenAPI document lists exactly the routes the router serves", "[h
   const std::set<std::string> kMethods = {"get", "post", "put", "patch", "delete", "head", "options"};
   for (const auto& [path, item] : json.at("paths").as_object()) {
     for (const auto& [method, operation] : item.as_object()) {
-      if (kMethods.contains(std::string(method))) documented.insert(std::string(method) + " " + std::string(path));
+      if (kMethods.contains(std::string(method)))
+        documented.insert(std::string(method) + " " + std::string(path));
       CHECK(operation.as_object().contains("responses"));
       // An operation declares security exactly when its route needs a caller.
       const auto key = std::string(method) + " " + std::string(path);
@@ -137,7 +143,9 @@ TEST_CASE("error responses of the binary are problem documents", "[http][binary]
   CHECK(wrong.header("Allow") == "GET");
 
   HttpConnection big(port);
-  big.send("POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1048577\r\n\r\n");
+  big.send(
+      "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+      "1048577\r\n\r\n");
   CHECK(big.read_response().status == 413);
 
   const auto echoed = http_request(port, "GET", "/healthz", "", {{"X-Request-Id", "trace-42"}});
@@ -181,7 +189,8 @@ TEST_CASE("/readyz follows PostgreSQL going away and coming back", "[http][binar
   for (int i = 0; i < 10; ++i) CHECK(http_request(port, "GET", "/readyz").status == 200);
 }
 
-TEST_CASE("without auto-migrate, serve refuses pending migrations until `shopd migrate`", "[http][binary][migrations]") {
+TEST_CASE("without auto-migrate, serve refuses pending migrations until `shopd migrate`",
+          "[http][binary][migrations]") {
   TestDatabase db;
   auto env = base_shopd_env(db.url());
   env.emplace_back("SHOPD_AUTO_MIGRATE", "false");
@@ -211,7 +220,8 @@ TEST_CASE("an edited migration stops serve and migrate", "[http][binary][migrati
   CHECK(run_shopd({"migrate"}, env).exit_code == 1);
 }
 
-TEST_CASE("a bad configuration value stops the process with a message naming the key", "[http][binary][config]") {
+TEST_CASE("a bad configuration value stops the process with a message naming the key",
+          "[http][binary][config]") {
   TestDatabase db;
   auto env = base_shopd_env(db.url());
   env.emplace_back("SHOPD_IO_THREADS", "many");
@@ -239,13 +249,15 @@ TEST_CASE("the shipped config file is valid and --help lists commands and keys",
 
   const auto help = run_shopd({"--help"}, env);
   CHECK(help.exit_code == 0);
-  for (const char* word : {"serve", "migrate", "routes", "SHOPD_LISTEN", "SHOPD_DATABASE_URL", "database.pool_size"}) {
+  for (const char* word :
+       {"serve", "migrate", "routes", "SHOPD_LISTEN", "SHOPD_DATABASE_URL", "database.pool_size"}) {
     CHECK(contains(help.output, word));
   }
   CHECK(run_shopd({"frobnicate"}, env).exit_code == 2);
 }
 
-TEST_CASE("production refuses to start without secret keys; with them it serves", "[http][binary][config][keys]") {
+TEST_CASE("production refuses to start without secret keys; with them it serves",
+          "[http][binary][config][keys]") {
   TestDatabase db;
   auto env = base_shopd_env(db.url());
   REQUIRE(run_shopd({"migrate"}, env).exit_code == 0);

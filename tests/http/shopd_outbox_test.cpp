@@ -6,10 +6,10 @@
 #include "support/temp_dir.hpp"
 #include "support/test_database.hpp"
 
-#include <catch2/catch.hpp>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <atomic>
 #include <csignal>
@@ -90,7 +90,8 @@ shop::test::EnvList with(shop::test::EnvList env, const shop::test::EnvList& mor
 
 }  // namespace
 
-TEST_CASE("an event whose delivery was cut off by SIGKILL is delivered once after restart", "[http][binary][events]") {
+TEST_CASE("an event whose delivery was cut off by SIGKILL is delivered once after restart",
+          "[http][binary][events]") {
   TestDatabase t;
   TempDir dir;
   SilentServer silent;
@@ -107,7 +108,8 @@ TEST_CASE("an event whose delivery was cut off by SIGKILL is delivered once afte
     first.signal(SIGKILL);
     REQUIRE(first.wait_for_exit(10s).has_value());
 
-    ShopdProcess second(with(base, {{"SHOPD_MAIL_TRANSPORT", "file"}, {"SHOPD_MAIL_DIR", dir.path().string()}}));
+    ShopdProcess second(
+        with(base, {{"SHOPD_MAIL_TRANSPORT", "file"}, {"SHOPD_MAIL_DIR", dir.path().string()}}));
     second.wait_until_listening();
     CHECK(eventually([&] { return files_in(dir.path(), ".eml").size() == 1; }, 10s));
     second.signal(SIGTERM);
@@ -135,7 +137,8 @@ TEST_CASE("`shopd dead-letters` lists an exhausted delivery and replay sends it"
                                      {"SHOPD_EVENTS_MAX_ATTEMPTS", "1"}}));
     failing.wait_until_listening();
     queue_mail(t.url());
-    REQUIRE(eventually([&] { return query_value(t.url(), "SELECT status FROM shopd.event_deliveries") == "dead"; }, 10s));
+    REQUIRE(eventually(
+        [&] { return query_value(t.url(), "SELECT status FROM shopd.event_deliveries") == "dead"; }, 10s));
     failing.signal(SIGTERM);
     REQUIRE(failing.wait_for_exit(10s) == 0);
   }

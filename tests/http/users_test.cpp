@@ -41,8 +41,8 @@ class Shop {
     port_ = process_->wait_until_listening();
   }
 
-  HttpResponse call(std::string_view method, const std::string& path, const boost::json::value& body = nullptr,
-                    const std::string& token = "") const {
+  HttpResponse call(std::string_view method, const std::string& path,
+                    const boost::json::value& body = nullptr, const std::string& token = "") const {
     shop::test::HeaderList headers;
     if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
     std::string text;
@@ -56,37 +56,46 @@ class Shop {
   // The newest verification code mailed to `email`, read from the .eml files as a client would.
   std::string code_for(const std::string& email, std::size_t nth = 1) const {
     std::string code;
-    REQUIRE(eventually([&] {
-      std::size_t seen = 0;
-      for (const auto& f : shop::test::files_in(mail_.path(), ".eml")) {
-        const auto text = shop::test::read_file(f);
-        if (text.find("To: " + email + "\r\n") == std::string::npos) continue;
-        ++seen;
-        // The code stands on a line of its own.
-        for (std::size_t at = text.find("\r\n"); at != std::string::npos; at = text.find("\r\n", at + 2)) {
-          const auto line = text.substr(at + 2, 6);
-          if (line.size() == 6 && line.find_first_not_of("0123456789") == std::string::npos &&
-              text.compare(at + 8, 2, "\r\n") == 0) {
-            if (seen == nth) code = line;
+    REQUIRE(eventually(
+        [&] {
+          std::size_t seen = 0;
+          for (const auto& f : shop::test::files_in(mail_.path(), ".eml")) {
+            const auto text = shop::test::read_file(f);
+            if (text.find("To: " + email + "\r\n") == std::string::npos) continue;
+            ++seen;
+            // The code stands on a line of its own.
+            for (std::size_t at = text.find("\r\n"); at != std::string::npos;
+                 at = text.find("\r\n", at + 2)) {
+              const auto line = text.substr(at + 2, 6);
+              if (line.size() == 6 && line.find_first_not_of("0123456789") == std::string::npos &&
+                  text.compare(at + 8, 2, "\r\n") == 0) {
+                if (seen == nth) code = line;
+              }
+            }
           }
-        }
-      }
-      return seen >= nth;
-    }, 10s));
+          return seen >= nth;
+        },
+        10s));
     return code;
   }
 
-  HttpResponse signup(const std::string& username, const std::string& email, const std::string& password = "correct horse") const {
+  HttpResponse signup(const std::string& username, const std::string& email,
+                      const std::string& password = "correct horse") const {
     return call("POST", "/users",
-                {{"username", username}, {"password", password}, {"email", email}, {"name", "Kim Minji"},
+                {{"username", username},
+                 {"password", password},
+                 {"email", email},
+                 {"name", "Kim Minji"},
                  {"phone", "010-1234-5678"}});
   }
 
   // Signs up, verifies with the mailed code and logs in; returns the token pair.
-  boost::json::object member(const std::string& username, const std::string& password = "correct horse") const {
+  boost::json::object member(const std::string& username,
+                             const std::string& password = "correct horse") const {
     const auto email = username + "@example.com";
     REQUIRE(signup(username, email, password).status == 201);
-    REQUIRE(call("POST", "/users/verify-email", {{"username", username}, {"code", code_for(email)}}).status == 200);
+    REQUIRE(call("POST", "/users/verify-email", {{"username", username}, {"code", code_for(email)}}).status ==
+            200);
     const auto login = call("POST", "/auth/login", {{"username", username}, {"password", password}});
     REQUIRE(login.status == 200);
     return login.json().as_object();
@@ -118,7 +127,9 @@ std::string command_output(const std::string& command) {
 std::string token(const boost::json::object& pair, const char* name = "access_token") {
   return std::string(pair.at(name).as_string());
 }
-std::string code_of(const HttpResponse& r) { return std::string(r.json().at("code").as_string()); }
+std::string code_of(const HttpResponse& r) {
+  return std::string(r.json().at("code").as_string());
+}
 
 }  // namespace
 
@@ -130,7 +141,8 @@ TEST_CASE("signup mails a code that activates the account, then login and /me wo
   CHECK(created.json().at("status") == "pending_verification");
   CHECK(shop.call("GET", "/users/username-availability?username=minji_01").json().at("available") == false);
 
-  const auto before = shop.call("POST", "/auth/login", {{"username", "minji_01"}, {"password", "correct horse"}});
+  const auto before =
+      shop.call("POST", "/auth/login", {{"username", "minji_01"}, {"password", "correct horse"}});
   CHECK(before.status == 403);
   CHECK(code_of(before) == "email_not_verified");
 
@@ -140,7 +152,8 @@ TEST_CASE("signup mails a code that activates the account, then login and /me wo
   CHECK(verified.status == 200);
   CHECK(verified.json().at("status") == "active");
 
-  const auto login = shop.call("POST", "/auth/login", {{"username", "minji_01"}, {"password", "correct horse"}});
+  const auto login =
+      shop.call("POST", "/auth/login", {{"username", "minji_01"}, {"password", "correct horse"}});
   REQUIRE(login.status == 200);
   const auto pair = login.json().as_object();
   CHECK(pair.at("token_type") == "Bearer");
@@ -158,9 +171,9 @@ TEST_CASE("signup mails a code that activates the account, then login and /me wo
 
 TEST_CASE("invalid signups name every bad field and write nothing", "[http][users]") {
   Shop shop;
-  const auto bad = shop.call("POST", "/users",
-                             {{"username", "No"}, {"password", "short"}, {"email", "nope"}, {"name", ""},
-                              {"phone", "02-123-4567"}});
+  const auto bad = shop.call(
+      "POST", "/users",
+      {{"username", "No"}, {"password", "short"}, {"email", "nope"}, {"name", ""}, {"phone", "02-123-4567"}});
   REQUIRE(bad.status == 400);
   CHECK(code_of(bad) == "validation_failed");
   std::set<std::string> fields;
@@ -170,8 +183,12 @@ TEST_CASE("invalid signups name every bad field and write nothing", "[http][user
   const auto same = shop.signup("samename", "s@example.com", "samename");
   CHECK(same.status == 400);
   const auto smuggled = shop.call("POST", "/users",
-                                  {{"username", "sneaky"}, {"password", "correct horse"}, {"email", "s@example.com"},
-                                   {"name", "S"}, {"phone", "01012345678"}, {"role", "admin"}});
+                                  {{"username", "sneaky"},
+                                   {"password", "correct horse"},
+                                   {"email", "s@example.com"},
+                                   {"name", "S"},
+                                   {"phone", "01012345678"},
+                                   {"role", "admin"}});
   CHECK(smuggled.status == 400);
   CHECK(code_of(smuggled) == "unknown_field");
   CHECK(query_value(shop.db().url(), "SELECT count(*) FROM users.accounts") == "0");
@@ -207,12 +224,14 @@ TEST_CASE("usernames and e-mail addresses are unique even under concurrent signu
 }
 
 TEST_CASE("verification codes die after wrong tries and expire", "[http][users]") {
-  Shop shop(shop::test::EnvList{{"SHOPD_VERIFICATION_CODE_TTL", "2s"}, {"SHOPD_VERIFICATION_RESEND_INTERVAL", "1s"}});
+  Shop shop(shop::test::EnvList{{"SHOPD_VERIFICATION_CODE_TTL", "2s"},
+                                {"SHOPD_VERIFICATION_RESEND_INTERVAL", "1s"}});
   REQUIRE(shop.signup("guesser", "g@example.com").status == 201);
   const auto code = shop.code_for("g@example.com");
   const auto wrong = code == "000000" ? "111111" : "000000";
   for (int i = 0; i < 5; ++i) {
-    CHECK(code_of(shop.call("POST", "/users/verify-email", {{"username", "guesser"}, {"code", wrong}})) == "invalid_code");
+    CHECK(code_of(shop.call("POST", "/users/verify-email", {{"username", "guesser"}, {"code", wrong}})) ==
+          "invalid_code");
   }
   const auto void_code = shop.call("POST", "/users/verify-email", {{"username", "guesser"}, {"code", code}});
   CHECK(void_code.status == 429);
@@ -227,7 +246,8 @@ TEST_CASE("verification codes die after wrong tries and expire", "[http][users]"
   const auto late = shop.call("POST", "/users/verify-email", {{"username", "guesser"}, {"code", second}});
   CHECK(late.status == 410);
   CHECK(code_of(late) == "code_expired");
-  CHECK(code_of(shop.call("POST", "/users/verify-email", {{"username", "nobody"}, {"code", "123456"}})) == "invalid_code");
+  CHECK(code_of(shop.call("POST", "/users/verify-email", {{"username", "nobody"}, {"code", "123456"}})) ==
+        "invalid_code");
 }
 
 TEST_CASE("resending a code is limited to one a minute and reveals no accounts", "[http][users]") {
@@ -242,8 +262,10 @@ TEST_CASE("resending a code is limited to one a minute and reveals no accounts",
 TEST_CASE("login answers the same for an unknown user and a wrong password", "[http][users][sessions]") {
   Shop shop;
   shop.member("known_user");
-  const auto unknown = shop.call("POST", "/auth/login", {{"username", "ghost_user"}, {"password", "correct horse"}});
-  const auto wrong = shop.call("POST", "/auth/login", {{"username", "known_user"}, {"password", "wrong horse"}});
+  const auto unknown =
+      shop.call("POST", "/auth/login", {{"username", "ghost_user"}, {"password", "correct horse"}});
+  const auto wrong =
+      shop.call("POST", "/auth/login", {{"username", "known_user"}, {"password", "wrong horse"}});
   CHECK(unknown.status == 401);
   CHECK(wrong.status == 401);
   CHECK(unknown.body == wrong.body);
@@ -255,13 +277,16 @@ TEST_CASE("failed logins are limited per username across two shopd processes", "
   ShopdProcess second(shop.env());
   const auto second_port = second.wait_until_listening();
   auto attempt = [&](std::uint16_t port, const char* password) {
-    return shop::test::http_request(port, "POST", "/api/v1/auth/login",
-                                    boost::json::serialize(boost::json::object{{"username", "target_user"}, {"password", password}}),
-                                    {{"Content-Type", "application/json"}});
+    return shop::test::http_request(
+        port, "POST", "/api/v1/auth/login",
+        boost::json::serialize(boost::json::object{{"username", "target_user"}, {"password", password}}),
+        {{"Content-Type", "application/json"}});
   };
-  CHECK(shop.call("POST", "/auth/login", {{"username", "target_user"}, {"password", "bad one"}}).status == 401);
+  CHECK(shop.call("POST", "/auth/login", {{"username", "target_user"}, {"password", "bad one"}}).status ==
+        401);
   CHECK(attempt(second_port, "bad two").status == 401);
-  CHECK(shop.call("POST", "/auth/login", {{"username", "target_user"}, {"password", "bad three"}}).status == 401);
+  CHECK(shop.call("POST", "/auth/login", {{"username", "target_user"}, {"password", "bad three"}}).status ==
+        401);
   const auto blocked = attempt(second_port, "correct horse");
   CHECK(blocked.status == 429);
   CHECK(code_of(blocked) == "too_many_attempts");
@@ -311,35 +336,43 @@ TEST_CASE("tampered wrong-algorithm and unsigned tokens are refused", "[http][us
 TEST_CASE("profile changes and a password change that ends the other sessions", "[http][users][me]") {
   Shop shop;
   const auto here = shop.member("changer");
-  const auto there = shop.call("POST", "/auth/login", {{"username", "changer"}, {"password", "correct horse"}}).json().as_object();
+  const auto there =
+      shop.call("POST", "/auth/login", {{"username", "changer"}, {"password", "correct horse"}})
+          .json()
+          .as_object();
 
-  const auto patched = shop.call("PATCH", "/me", {{"name", "Lee Minji"}, {"phone", "01098765432"}}, token(here));
+  const auto patched =
+      shop.call("PATCH", "/me", {{"name", "Lee Minji"}, {"phone", "01098765432"}}, token(here));
   REQUIRE(patched.status == 200);
   CHECK(patched.json().at("name") == "Lee Minji");
   CHECK(patched.json().at("phone") == "010-9876-5432");
   CHECK(shop.call("PATCH", "/me", {{"phone", "12345"}}, token(here)).status == 400);
 
-  const auto wrong = shop.call("PUT", "/me/password", {{"current_password", "nope"}, {"new_password", "battery staple"}},
-                               token(here));
+  const auto wrong = shop.call(
+      "PUT", "/me/password", {{"current_password", "nope"}, {"new_password", "battery staple"}}, token(here));
   CHECK(wrong.status == 401);
   CHECK(code_of(wrong) == "invalid_credentials");
-  CHECK(shop.call("PUT", "/me/password", {{"current_password", "correct horse"}, {"new_password", "short"}}, token(here))
-            .status == 400);
-  CHECK(shop.call("PUT", "/me/password", {{"current_password", "correct horse"}, {"new_password", "battery staple"}},
+  CHECK(shop.call("PUT", "/me/password", {{"current_password", "correct horse"}, {"new_password", "short"}},
                   token(here))
+            .status == 400);
+  CHECK(shop.call("PUT", "/me/password",
+                  {{"current_password", "correct horse"}, {"new_password", "battery staple"}}, token(here))
             .status == 204);
   CHECK(shop.call("GET", "/me", nullptr, token(here)).status == 200);
   CHECK(shop.call("GET", "/me", nullptr, token(there)).status == 401);
-  CHECK(shop.call("POST", "/auth/login", {{"username", "changer"}, {"password", "correct horse"}}).status == 401);
-  CHECK(shop.call("POST", "/auth/login", {{"username", "changer"}, {"password", "battery staple"}}).status == 200);
+  CHECK(shop.call("POST", "/auth/login", {{"username", "changer"}, {"password", "correct horse"}}).status ==
+        401);
+  CHECK(shop.call("POST", "/auth/login", {{"username", "changer"}, {"password", "battery staple"}}).status ==
+        200);
 }
 
-TEST_CASE("addresses: the first is the default, one default at a time, at most 20, only your own", "[http][users][addresses]") {
+TEST_CASE("addresses: the first is the default, one default at a time, at most 20, only your own",
+          "[http][users][addresses]") {
   Shop shop;
   const auto mine = token(shop.member("addresser"));
   const auto other = token(shop.member("neighbour"));
-  const boost::json::object home{{"recipient", "Kim"}, {"phone", "010-1111-2222"}, {"zip_code", "06236"},
-                                 {"line1", "Teheran-ro 1"}};
+  const boost::json::object home{
+      {"recipient", "Kim"}, {"phone", "010-1111-2222"}, {"zip_code", "06236"}, {"line1", "Teheran-ro 1"}};
   const auto first = shop.call("POST", "/me/addresses", home, mine);
   REQUIRE(first.status == 201);
   CHECK(first.json().at("is_default") == true);
@@ -363,7 +396,8 @@ TEST_CASE("addresses: the first is the default, one default at a time, at most 2
   CHECK(shop.call("PATCH", "/me/addresses/" + first_id, {{"line1", "x"}}, other).status == 404);
   CHECK(shop.call("DELETE", "/me/addresses/" + first_id, nullptr, other).status == 404);
   CHECK(shop.call("PATCH", "/me/addresses/not-an-id", {{"line1", "x"}}, mine).status == 404);
-  CHECK(shop.call("POST", "/me/addresses", {{"recipient", "K"}, {"phone", "x"}, {"zip_code", "123"}, {"line1", ""}}, mine)
+  CHECK(shop.call("POST", "/me/addresses",
+                  {{"recipient", "K"}, {"phone", "x"}, {"zip_code", "123"}, {"line1", ""}}, mine)
             .status == 400);
 
   CHECK(shop.call("DELETE", "/me/addresses/" + second_id, nullptr, mine).status == 204);
@@ -380,42 +414,52 @@ TEST_CASE("addresses: the first is the default, one default at a time, at most 2
 TEST_CASE("withdrawal erases personal data and ends every session", "[http][users][me]") {
   Shop shop;
   const auto pair = shop.member("quitter");
-  REQUIRE(shop.call("POST", "/me/addresses",
-                    {{"recipient", "Q"}, {"phone", "010-1111-2222"}, {"zip_code", "06236"}, {"line1", "Road 1"}},
-                    token(pair))
-              .status == 201);
+  REQUIRE(
+      shop.call("POST", "/me/addresses",
+                {{"recipient", "Q"}, {"phone", "010-1111-2222"}, {"zip_code", "06236"}, {"line1", "Road 1"}},
+                token(pair))
+          .status == 201);
   CHECK(shop.call("DELETE", "/me", {{"password", "wrong"}}, token(pair)).status == 401);
   CHECK(shop.call("DELETE", "/me", {{"password", "correct horse"}}, token(pair)).status == 204);
   CHECK(shop.call("GET", "/me", nullptr, token(pair)).status == 401);
-  CHECK(shop.call("POST", "/auth/login", {{"username", "quitter"}, {"password", "correct horse"}}).status == 401);
-  CHECK(query_value(shop.db().url(),
-                    "SELECT count(*) FROM users.accounts WHERE status = 'withdrawn' AND username IS NULL"
-                    " AND password_hash IS NULL AND email_ct IS NULL AND email_bidx IS NULL AND name_ct IS NULL"
-                    " AND phone_ct IS NULL") == "1");
+  CHECK(shop.call("POST", "/auth/login", {{"username", "quitter"}, {"password", "correct horse"}}).status ==
+        401);
+  CHECK(
+      query_value(shop.db().url(),
+                  "SELECT count(*) FROM users.accounts WHERE status = 'withdrawn' AND username IS NULL"
+                  " AND password_hash IS NULL AND email_ct IS NULL AND email_bidx IS NULL AND name_ct IS NULL"
+                  " AND phone_ct IS NULL") == "1");
   CHECK(query_value(shop.db().url(), "SELECT count(*) FROM users.addresses") == "0");
   CHECK(shop.call("GET", "/users/username-availability?username=quitter").json().at("available") == true);
 }
 
-TEST_CASE("roles: create-admin makes the first admin who grants seller; only admins manage", "[http][users][roles]") {
+TEST_CASE("roles: create-admin makes the first admin who grants seller; only admins manage",
+          "[http][users][roles]") {
   Shop shop;
   const auto customer = shop.member("shopper");
-  const auto customer_id = std::string(shop.call("GET", "/me", nullptr, token(customer)).json().at("id").as_string());
-  CHECK(shop.call("PUT", "/admin/users/" + customer_id + "/role", {{"role", "admin"}}, token(customer)).status == 403);
+  const auto customer_id =
+      std::string(shop.call("GET", "/me", nullptr, token(customer)).json().at("id").as_string());
+  CHECK(shop.call("PUT", "/admin/users/" + customer_id + "/role", {{"role", "admin"}}, token(customer))
+            .status == 403);
   CHECK(shop.call("GET", "/admin/events/dead-letters", nullptr, token(customer)).status == 403);
 
-  const auto made = shop::test::run_shopd({"create-admin", "--username", "boss"}, shop.env(), 60s, "admin password\n");
+  const auto made =
+      shop::test::run_shopd({"create-admin", "--username", "boss"}, shop.env(), 60s, "admin password\n");
   REQUIRE(made.exit_code == 0);
   const auto admin = shop.call("POST", "/auth/login", {{"username", "boss"}, {"password", "admin password"}});
   REQUIRE(admin.status == 200);
   const auto admin_token = token(admin.json().as_object());
 
-  const auto granted = shop.call("PUT", "/admin/users/" + customer_id + "/role", {{"role", "seller"}}, admin_token);
+  const auto granted =
+      shop.call("PUT", "/admin/users/" + customer_id + "/role", {{"role", "seller"}}, admin_token);
   REQUIRE(granted.status == 200);
   CHECK(granted.json().at("role") == "seller");
   // The customer's existing token carries the new role at the next request.
   CHECK(shop.call("GET", "/me", nullptr, token(customer)).json().at("role") == "seller");
-  CHECK(shop.call("PUT", "/admin/users/" + customer_id + "/role", {{"role", "king"}}, admin_token).status == 400);
-  CHECK(shop.call("PUT", "/admin/users/00000000-0000-0000-0000-000000000000/role", {{"role", "seller"}}, admin_token)
+  CHECK(shop.call("PUT", "/admin/users/" + customer_id + "/role", {{"role", "king"}}, admin_token).status ==
+        400);
+  CHECK(shop.call("PUT", "/admin/users/00000000-0000-0000-0000-000000000000/role", {{"role", "seller"}},
+                  admin_token)
             .status == 404);
   const auto letters = shop.call("GET", "/admin/events/dead-letters", nullptr, admin_token);
   CHECK(letters.status == 200);
@@ -426,18 +470,23 @@ TEST_CASE("roles: create-admin makes the first admin who grants seller; only adm
 TEST_CASE("personal data is stored only encrypted and never logged", "[http][users][privacy]") {
   Shop shop;
   const auto pair = shop.member("private_person");
-  REQUIRE(shop.call("PATCH", "/me", {{"name", "Hong Gildong"}, {"phone", "010-5555-6666"}}, token(pair)).status == 200);
+  REQUIRE(
+      shop.call("PATCH", "/me", {{"name", "Hong Gildong"}, {"phone", "010-5555-6666"}}, token(pair)).status ==
+      200);
   REQUIRE(shop.call("POST", "/me/addresses",
-                    {{"recipient", "Hong Gildong"}, {"phone", "010-5555-6666"}, {"zip_code", "04524"},
-                     {"line1", "Sejong-daero 110"}, {"line2", "Mayor's office"}},
+                    {{"recipient", "Hong Gildong"},
+                     {"phone", "010-5555-6666"},
+                     {"zip_code", "04524"},
+                     {"line1", "Sejong-daero 110"},
+                     {"line2", "Mayor's office"}},
                     token(pair))
               .status == 201);
   // Every table, as a dump would show it.
   const auto url = shop.db().url();
   const std::string dump = command_output("/usr/lib/postgresql/15/bin/pg_dump --data-only '" + url + "'");
   REQUIRE(dump.find("COPY users.accounts") != std::string::npos);
-  for (const char* secret : {"private_person@example.com", "Hong Gildong", "010-5555-6666", "01055556666", "04524",
-                             "Sejong-daero", "Mayor's office", "Kim Minji", "010-1234-5678"}) {
+  for (const char* secret : {"private_person@example.com", "Hong Gildong", "010-5555-6666", "01055556666",
+                             "04524", "Sejong-daero", "Mayor's office", "Kim Minji", "010-1234-5678"}) {
     INFO(secret);
     CHECK(dump.find(secret) == std::string::npos);
     CHECK(shop.log().find(secret) == std::string::npos);
@@ -451,7 +500,8 @@ TEST_CASE("seed-demo prints passwords that log in", "[http][users]") {
   const auto at = seeded.output.find("demo_customer\t");
   REQUIRE(at != std::string::npos);
   const auto password = seeded.output.substr(at + 14, 16);
-  CHECK(shop.call("POST", "/auth/login", {{"username", "demo_customer"}, {"password", password}}).status == 200);
+  CHECK(shop.call("POST", "/auth/login", {{"username", "demo_customer"}, {"password", password}}).status ==
+        200);
   const auto again = shop::test::run_shopd({"seed-demo"}, shop.env());
   CHECK(again.exit_code == 0);
   CHECK_THAT(again.output, Catch::Contains("exists already"));
@@ -461,19 +511,21 @@ TEST_CASE("a login rehashes a password stored under an older Argon2id cost", "[h
   Shop shop(shop::test::EnvList{{"SHOPD_PASSWORD_OPS_LIMIT", "3"}});
   shop.member("old_hash");
   const auto stored = [&] {
-    return query_value(shop.db().url(), "SELECT password_hash FROM users.accounts WHERE username = 'old_hash'");
+    return query_value(shop.db().url(),
+                       "SELECT password_hash FROM users.accounts WHERE username = 'old_hash'");
   };
   CHECK_THAT(stored(), Catch::Contains("t=3"));
   auto env = shop.env();
   env.emplace_back("SHOPD_PASSWORD_OPS_LIMIT", "2");  // the later value wins
   ShopdProcess upgraded(env);
   const auto port = upgraded.wait_until_listening();
-  const auto login = shop::test::http_request(
-      port, "POST", "/api/v1/auth/login", R"({"username":"old_hash","password":"correct horse"})",
-      {{"Content-Type", "application/json"}});
+  const auto login = shop::test::http_request(port, "POST", "/api/v1/auth/login",
+                                              R"({"username":"old_hash","password":"correct horse"})",
+                                              {{"Content-Type", "application/json"}});
   CHECK(login.status == 200);
   CHECK_THAT(stored(), Catch::Contains("t=2"));
-  CHECK(shop.call("POST", "/auth/login", {{"username", "old_hash"}, {"password", "correct horse"}}).status == 200);
+  CHECK(shop.call("POST", "/auth/login", {{"username", "old_hash"}, {"password", "correct horse"}}).status ==
+        200);
 }
 
 TEST_CASE("failed logins are limited per client address whatever the username", "[http][users][sessions]") {
@@ -481,7 +533,8 @@ TEST_CASE("failed logins are limited per client address whatever the username", 
   shop.member("real_user");
   CHECK(shop.call("POST", "/auth/login", {{"username", "guess_one"}, {"password", "x"}}).status == 401);
   CHECK(shop.call("POST", "/auth/login", {{"username", "guess_two"}, {"password", "x"}}).status == 401);
-  const auto blocked = shop.call("POST", "/auth/login", {{"username", "real_user"}, {"password", "correct horse"}});
+  const auto blocked =
+      shop.call("POST", "/auth/login", {{"username", "real_user"}, {"password", "correct horse"}});
   CHECK(blocked.status == 429);
   CHECK(blocked.header("Retry-After").has_value());
 }

@@ -1,7 +1,7 @@
 // Mail transports: the file transport as a client reads it, and SMTP against a real SMTP server
 // (Debian's aiosmtpd) on loopback.
-#include "shop/infra/events/dispatcher.hpp"
 #include "shop/infra/mail/mail.hpp"
+#include "shop/infra/events/dispatcher.hpp"
 #include "shop/infra/mail/mail_outbox.hpp"
 
 #include "support/http_client.hpp"
@@ -9,11 +9,11 @@
 #include "support/temp_dir.hpp"
 #include "support/test_database.hpp"
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -92,10 +92,12 @@ TEST_CASE("messages are formatted per RFC 5322 with a UTF-8 body", "[mail]") {
 TEST_CASE("line breaks in headers are refused", "[mail]") {
   auto injected = kMessage;
   injected.to = "kim@example.com\r\nBcc: everyone@example.com";
-  CHECK_THROWS_AS(mail::format_message(injected, std::chrono::system_clock::now(), "id"), std::invalid_argument);
+  CHECK_THROWS_AS(mail::format_message(injected, std::chrono::system_clock::now(), "id"),
+                  std::invalid_argument);
   injected = kMessage;
   injected.subject = "hi\nBcc: x";
-  CHECK_THROWS_AS(mail::format_message(injected, std::chrono::system_clock::now(), "id"), std::invalid_argument);
+  CHECK_THROWS_AS(mail::format_message(injected, std::chrono::system_clock::now(), "id"),
+                  std::invalid_argument);
 }
 
 TEST_CASE("the file transport writes one .eml per message", "[mail]") {
@@ -193,7 +195,8 @@ TEST_CASE("mail queued in a transaction that rolls back is never sent", "[mail][
   REQUIRE(files.size() == 1);
   CHECK(read_file(files.front()).find("Message-ID: <" + id + "@shopd>\r\n") != std::string::npos);
   // Sealed in the outbox: neither the recipient nor the body is readable there.
-  const auto stored = shop::test::query_value(outbox.t.url(), "SELECT payload::text FROM shopd.outbox_events");
+  const auto stored =
+      shop::test::query_value(outbox.t.url(), "SELECT payload::text FROM shopd.outbox_events");
   CHECK(stored.find("kim@example.com") == std::string::npos);
   CHECK(stored.find("123456") == std::string::npos);
 }

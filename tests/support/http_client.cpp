@@ -1,7 +1,6 @@
 #include "support/http_client.hpp"
 
 #include <arpa/inet.h>
-#include <boost/json/parse.hpp>
 #include <fmt/format.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -9,6 +8,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <boost/json/parse.hpp>
 
 #include <cerrno>
 #include <cstring>
@@ -43,7 +43,9 @@ std::optional<std::string> HttpResponse::header(std::string_view name) const {
   return std::nullopt;
 }
 
-boost::json::value HttpResponse::json() const { return boost::json::parse(body); }
+boost::json::value HttpResponse::json() const {
+  return boost::json::parse(body);
+}
 
 std::string format_request(std::string_view method, std::string_view target, std::string_view body,
                            const HeaderList& headers) {
@@ -62,7 +64,8 @@ std::string format_request(std::string_view method, std::string_view target, std
   return out;
 }
 
-HttpConnection::HttpConnection(std::uint16_t port, std::chrono::milliseconds timeout) : fd_(connect_loopback(port)) {
+HttpConnection::HttpConnection(std::uint16_t port, std::chrono::milliseconds timeout)
+    : fd_(connect_loopback(port)) {
   timeval tv{};
   tv.tv_sec = static_cast<time_t>(timeout.count() / 1000);
   tv.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
@@ -103,7 +106,8 @@ HttpResponse HttpConnection::read_response() {
   std::string_view head(buffer_.data(), header_end);
   const auto first_line_end = head.find("\r\n");
   const auto status_line = head.substr(0, first_line_end);
-  if (!status_line.starts_with("HTTP/1.1 ")) throw std::runtime_error("bad status line: " + std::string(status_line));
+  if (!status_line.starts_with("HTTP/1.1 "))
+    throw std::runtime_error("bad status line: " + std::string(status_line));
   response.status = static_cast<unsigned>(std::stoul(std::string(status_line.substr(9, 3))));
   std::size_t content_length = 0;
   if (first_line_end != std::string_view::npos) {
@@ -141,7 +145,8 @@ HttpResponse HttpConnection::request(std::string_view method, std::string_view t
 bool HttpConnection::closed_by_peer(std::chrono::milliseconds wait) {
   const auto deadline = std::chrono::steady_clock::now() + wait;
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return false;
     pollfd p{fd_, POLLIN, 0};
     if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;

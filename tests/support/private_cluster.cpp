@@ -49,10 +49,16 @@ PrivateCluster::~PrivateCluster() {
   std::filesystem::remove_all(dir_, ignored);
 }
 
-void PrivateCluster::start() { run_command(fmt::format("{} start-throwaway {}/pg {}", kPgScript, dir_, port_)); }
+void PrivateCluster::start() {
+  run_command(fmt::format("{} start-throwaway {}/pg {}", kPgScript, dir_, port_));
+}
 
-void PrivateCluster::stop() { run_command(fmt::format("{} stop {}/pg", kPgScript, dir_)); }
+void PrivateCluster::stop() {
+  run_command(fmt::format("{} stop {}/pg", kPgScript, dir_));
+}
 
-std::string PrivateCluster::url() const { return fmt::format("postgresql://postgres@127.0.0.1:{}/shopd", port_); }
+std::string PrivateCluster::url() const {
+  return fmt::format("postgresql://postgres@127.0.0.1:{}/shopd", port_);
+}
 
 }  // namespace shop::test

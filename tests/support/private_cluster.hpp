@@ -9,7 +9,7 @@ namespace shop::test {
 
 class PrivateCluster {
  public:
-  PrivateCluster();  // initialises and starts it; a database `shopd` exists
+  PrivateCluster();   // initialises and starts it; a database `shopd` exists
   ~PrivateCluster();  // stops it and removes its directory
   PrivateCluster(const PrivateCluster&) = delete;
   PrivateCluster& operator=(const PrivateCluster&) = delete;

@@ -15,7 +15,8 @@ void apply_project_migrations(const std::string& url) {
   std::list<std::string> texts;
   std::list<std::string> names;
   std::vector<infra::EmbeddedFile> files;
-  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(SHOP_SOURCE_DIR) / "migrations")) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::filesystem::path(SHOP_SOURCE_DIR) / "migrations")) {
     if (entry.path().extension() != ".sql") continue;
     std::ifstream in(entry.path(), std::ios::binary);
     std::ostringstream text;

@@ -18,8 +18,8 @@ namespace {
 
 std::string new_log_path() {
   static std::atomic<int> counter{0};
-  return fmt::format("{}/shopd-test-{}-{}.log", std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp", ::getpid(),
-                     counter++);
+  return fmt::format("{}/shopd-test-{}-{}.log", std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp",
+                     ::getpid(), counter++);
 }
 
 // stdin_path: the file the child reads as its standard input ("" for /dev/null).
@@ -78,13 +78,13 @@ EnvList base_shopd_env(const std::string& database_url) {
       {"SHOPD_DATABASE_URL", database_url},
       {"SHOPD_LOG_LEVEL", "info"},
       // One development key per test process, outside the source tree.
-      {"SHOPD_DEV_KEY_FILE", fmt::format("{}/shopd-test-{}.keys", std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp",
-                                         ::getpid())},
+      {"SHOPD_DEV_KEY_FILE", fmt::format("{}/shopd-test-{}.keys",
+                                         std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp", ::getpid())},
   };
 }
 
-ProcessResult run_shopd(const std::vector<std::string>& args, const EnvList& env, std::chrono::seconds timeout,
-                        const std::string& input) {
+ProcessResult run_shopd(const std::vector<std::string>& args, const EnvList& env,
+                        std::chrono::seconds timeout, const std::string& input) {
   const auto log_path = new_log_path();
   const auto input_path = log_path + ".stdin";
   std::ofstream(input_path, std::ios::binary) << input;
@@ -141,6 +141,8 @@ std::optional<int> ShopdProcess::wait_for_exit(std::chrono::milliseconds timeout
   return exit_code_;
 }
 
-std::string ShopdProcess::log() const { return read_file(log_path_); }
+std::string ShopdProcess::log() const {
+  return read_file(log_path_);
+}
 
 }  // namespace shop::test

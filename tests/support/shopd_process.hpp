@@ -1,10 +1,10 @@
 #pragma once
 
+#include <sys/types.h>
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <sys/types.h>
 #include <utility>
 #include <vector>
 
@@ -25,7 +25,8 @@ struct ProcessResult {
 // Runs `shopd args...` to completion (for `routes`, `migrate`, `--help`, config errors), with
 // `input` as its standard input.
 ProcessResult run_shopd(const std::vector<std::string>& args, const EnvList& env,
-                        std::chrono::seconds timeout = std::chrono::seconds(60), const std::string& input = "");
+                        std::chrono::seconds timeout = std::chrono::seconds(60),
+                        const std::string& input = "");
 
 class ShopdProcess {
  public:

@@ -41,7 +41,8 @@ inline std::string read_file(const std::filesystem::path& path) {
 }
 
 // The files directly in `dir` (none if it does not exist), optionally only those with `extension`.
-inline std::vector<std::filesystem::path> files_in(const std::filesystem::path& dir, std::string_view extension = {}) {
+inline std::vector<std::filesystem::path> files_in(const std::filesystem::path& dir,
+                                                   std::string_view extension = {}) {
   std::vector<std::filesystem::path> out;
   if (!std::filesystem::exists(dir)) return out;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {

@@ -1,9 +1,9 @@
 #include "support/test_database.hpp"
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
 #include <libpq-fe.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <atomic>
 #include <cstdlib>
@@ -14,7 +14,9 @@ namespace shop::test {
 std::string test_cluster_url() {
   const char* url = std::getenv("SHOPD_TEST_PG_URL");
   if (url == nullptr || *url == '\0') {
-    FAIL("SHOPD_TEST_PG_URL is not set: run the tests through scripts/test.sh, which starts a throwaway PostgreSQL");
+    FAIL(
+        "SHOPD_TEST_PG_URL is not set: run the tests through scripts/test.sh, which starts a throwaway "
+        "PostgreSQL");
   }
   return url;
 }

@@ -13,11 +13,11 @@
 #include <utility>
 #include <vector>
 
+using Catch::Matchers::Contains;
 using shop::app::Environment;
 using shop::app::load_config;
 using shop::infra::config::ConfigError;
 using shop::unit::TempFile;
-using Catch::Matchers::Contains;
 using namespace std::chrono_literals;
 
 namespace {

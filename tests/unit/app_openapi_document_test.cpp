@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+using Catch::Matchers::Contains;
 using shop::app::build_openapi_document;
 using shop::infra::EmbeddedFile;
-using Catch::Matchers::Contains;
 
 namespace shop::app {
 std::span<const infra::EmbeddedFile> openapi_fragments();

@@ -6,10 +6,10 @@
 #include <string>
 #include <string_view>
 
+using Catch::Matchers::Contains;
 using shop::infra::config::ConfigError;
 using shop::infra::config::parse_config_text;
 using shop::infra::config::parse_duration;
-using Catch::Matchers::Contains;
 using namespace std::chrono_literals;
 
 namespace {
@@ -76,7 +76,8 @@ TEST_CASE("parse_config_text accepts comments, blank lines and CRLF", "[unit][co
 TEST_CASE("parse_config_text reports syntax errors with their line number", "[unit][config]") {
   SECTION("unterminated string") {
     CHECK_THAT(syntax_error("a = 1\nb = \"open\n"), Contains("line 2:") && Contains("unterminated string"));
-    CHECK_THAT(syntax_error("a = \"ends in a backslash\\\"\n"), Contains("line 1:") && Contains("unterminated string"));
+    CHECK_THAT(syntax_error("a = \"ends in a backslash\\\"\n"),
+               Contains("line 1:") && Contains("unterminated string"));
   }
   SECTION("bad key") {
     CHECK_THAT(syntax_error("# c\n\nbad key! = 1\n"), Contains("line 3:") && Contains("bad key"));
@@ -85,14 +86,17 @@ TEST_CASE("parse_config_text reports syntax errors with their line number", "[un
   }
   SECTION("duplicate key, also when its section is reopened") {
     CHECK_THAT(syntax_error("a = 1\na = 2\n"), Contains("line 2:") && Contains("duplicate key 'a'"));
-    CHECK_THAT(syntax_error("[s]\na = 1\n[t]\n[s]\na = 2\n"), Contains("line 5:") && Contains("duplicate key 's.a'"));
+    CHECK_THAT(syntax_error("[s]\na = 1\n[t]\n[s]\na = 2\n"),
+               Contains("line 5:") && Contains("duplicate key 's.a'"));
   }
   SECTION("missing value") {
     CHECK_THAT(syntax_error("a = 1\nb =\n"), Contains("line 2:") && Contains("missing value"));
-    CHECK_THAT(syntax_error("a = 1\n\nb =   # just a comment\n"), Contains("line 3:") && Contains("missing value"));
+    CHECK_THAT(syntax_error("a = 1\n\nb =   # just a comment\n"),
+               Contains("line 3:") && Contains("missing value"));
   }
   SECTION("text after a string") {
-    CHECK_THAT(syntax_error("a = \"x\" y\n"), Contains("line 1:") && Contains("unexpected text after string"));
+    CHECK_THAT(syntax_error("a = \"x\" y\n"),
+               Contains("line 1:") && Contains("unexpected text after string"));
   }
   SECTION("other malformed lines") {
     CHECK_THAT(syntax_error("a = 1\njust words\n"), Contains("line 2:"));
@@ -127,7 +131,8 @@ TEST_CASE("parse_duration rejects empty, unitless, unknown-unit and negative tex
   CHECK_FALSE(parse_duration("99999999999999999999s"));  // does not fit in 64 bits
 }
 
-TEST_CASE("parse_duration rejects a value whose milliseconds overflow instead of wrapping", "[unit][config]") {
+TEST_CASE("parse_duration rejects a value whose milliseconds overflow instead of wrapping",
+          "[unit][config]") {
   // 10^14 days is about 8.6e21 ms, beyond int64; the multiplication must not overflow silently.
   CHECK_FALSE(parse_duration("100000000000000d"));
   CHECK_FALSE(parse_duration("9223372036854775807s"));

@@ -10,11 +10,11 @@
 #include <string>
 #include <string_view>
 
+using Catch::Matchers::Contains;
 using shop::infra::config::ConfigError;
 using shop::infra::config::Knob;
 using shop::infra::config::Settings;
 using shop::unit::TempFile;
-using Catch::Matchers::Contains;
 using namespace std::chrono_literals;
 
 namespace {

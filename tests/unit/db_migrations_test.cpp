@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
+using Catch::Matchers::Contains;
 using shop::infra::EmbeddedFile;
 using shop::infra::db::load_migrations;
 using shop::infra::db::MigrationError;
-using Catch::Matchers::Contains;
 
 namespace shop::app {
 std::span<const infra::EmbeddedFile> embedded_migrations();
@@ -29,7 +29,8 @@ std::string migration_error(std::vector<EmbeddedFile> files) {
 }
 
 bool is_lower_hex(const std::string& s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 }  // namespace
@@ -79,7 +80,8 @@ TEST_CASE("load_migrations rejects files not named NNNN_name.sql", "[unit][migra
 }
 
 TEST_CASE("load_migrations rejects two files with the same version", "[unit][migrations]") {
-  const auto message = migration_error({{"0001_a.sql", "SELECT 1;"}, {"0002_b.sql", ""}, {"0001_c.sql", "SELECT 3;"}});
+  const auto message =
+      migration_error({{"0001_a.sql", "SELECT 1;"}, {"0002_b.sql", ""}, {"0001_c.sql", "SELECT 3;"}});
   CHECK_THAT(message, Contains("0001_a.sql") && Contains("0001_c.sql"));
 }
 

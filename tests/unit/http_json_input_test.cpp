@@ -43,7 +43,8 @@ struct ProblemDoc {
   }
   std::string message_for(const std::string& field) const {
     for (const auto& e : body.at("errors").as_array()) {
-      if (e.as_object().at("field").as_string() == field) return std::string(e.as_object().at("message").as_string());
+      if (e.as_object().at("field").as_string() == field)
+        return std::string(e.as_object().at("message").as_string());
     }
     return "<no error for " + field + ">";
   }
@@ -99,8 +100,8 @@ TEST_CASE("JsonInput treats the media type case-insensitively", "[unit][json_inp
 }
 
 TEST_CASE("JsonInput refuses malformed JSON and non-objects with 400 malformed_json", "[unit][json_input]") {
-  for (const auto* body : {"", "{", R"({"a":})", "not json", R"({"a":1} trailing)", "[1,2]", "42", R"("text")",
-                           "null"}) {
+  for (const auto* body :
+       {"", "{", R"({"a":})", "not json", R"({"a":1} trailing)", "[1,2]", "42", R"("text")", "null"}) {
     CAPTURE(body);
     const auto doc = problem_of([&] { JsonInput in(json_request(body)); });
     REQUIRE(doc);
@@ -188,14 +189,14 @@ TEST_CASE("JsonInput applies a text check with its message", "[unit][json_input]
 }
 
 TEST_CASE("JsonInput accepts integers in range only", "[unit][json_input]") {
-  JsonInput in(json_request(
-      R"({"low":1,"high":10,"neg":-3,"below":0,"above":11,"fraction":1.5,"text":"3",)"
-      R"("huge":18446744073709551615,"big":9223372036854775807,"flag":true})"));
+  JsonInput in(json_request(R"({"low":1,"high":10,"neg":-3,"below":0,"above":11,"fraction":1.5,"text":"3",)"
+                            R"("huge":18446744073709551615,"big":9223372036854775807,"flag":true})"));
   auto& root = in.root();
   CHECK(root.integer("low", 1, 10) == 1);
   CHECK(root.integer("high", 1, 10) == 10);
   CHECK(root.integer("neg", -5, 5) == -3);
-  CHECK(root.integer("big", 0, std::numeric_limits<std::int64_t>::max()) == std::numeric_limits<std::int64_t>::max());
+  CHECK(root.integer("big", 0, std::numeric_limits<std::int64_t>::max()) ==
+        std::numeric_limits<std::int64_t>::max());
   CHECK_FALSE(root.integer("below", 1, 10));
   CHECK_FALSE(root.integer("above", 1, 10));
   CHECK_FALSE(root.integer("fraction", 1, 10));
@@ -205,8 +206,7 @@ TEST_CASE("JsonInput accepts integers in range only", "[unit][json_input]") {
   const auto doc = problem_of([&] { in.finish(); });
   REQUIRE(doc);
   CHECK(doc->code() == "validation_failed");
-  CHECK(doc->fields() ==
-        std::vector<std::string>{"below", "above", "fraction", "text", "huge", "flag"});
+  CHECK(doc->fields() == std::vector<std::string>{"below", "above", "fraction", "text", "huge", "flag"});
   CHECK(doc->message_for("fraction") == "must be an integer from 1 to 10");
 }
 
@@ -272,20 +272,22 @@ TEST_CASE("utf8_length counts code points and rejects broken sequences", "[unit]
   CHECK(utf8_length("한글") == 2u);
   CHECK(utf8_length("é") == 1u);
   CHECK(utf8_length("\xF0\x9F\x98\x80") == 1u);  // U+1F600, four bytes
-  CHECK(utf8_length("a\xE2\x82\xAC" "b") == 3u);  // a€b
+  CHECK(utf8_length("a\xE2\x82\xAC"
+                    "b") == 3u);  // a€b
   CHECK_FALSE(utf8_length("\xff"));
-  CHECK_FALSE(utf8_length("\x80"));              // a lone continuation byte
-  CHECK_FALSE(utf8_length("\xE2\x82"));          // truncated
-  CHECK_FALSE(utf8_length("\xE2\x28\xA1"));      // bad continuation
-  CHECK_FALSE(utf8_length("abc\xC3"));           // truncated at the end
+  CHECK_FALSE(utf8_length("\x80"));          // a lone continuation byte
+  CHECK_FALSE(utf8_length("\xE2\x82"));      // truncated
+  CHECK_FALSE(utf8_length("\xE2\x28\xA1"));  // bad continuation
+  CHECK_FALSE(utf8_length("abc\xC3"));       // truncated at the end
 }
 
-TEST_CASE("utf8_length rejects overlong forms, surrogates and code points above U+10FFFF", "[unit][json_input]") {
+TEST_CASE("utf8_length rejects overlong forms, surrogates and code points above U+10FFFF",
+          "[unit][json_input]") {
   // None of these is valid UTF-8 (RFC 3629 section 3), so none has a length.
-  CHECK_FALSE(utf8_length("\xC0\x80"));              // overlong NUL
-  CHECK_FALSE(utf8_length("\xC1\xBF"));              // overlong U+007F
-  CHECK_FALSE(utf8_length("\xE0\x80\xAF"));          // overlong '/'
-  CHECK_FALSE(utf8_length("\xED\xA0\x80"));          // U+D800, a UTF-16 surrogate
-  CHECK_FALSE(utf8_length("\xF4\x90\x80\x80"));      // U+110000
-  CHECK_FALSE(utf8_length("\xF5\x80\x80\x80"));      // lead byte never used
+  CHECK_FALSE(utf8_length("\xC0\x80"));          // overlong NUL
+  CHECK_FALSE(utf8_length("\xC1\xBF"));          // overlong U+007F
+  CHECK_FALSE(utf8_length("\xE0\x80\xAF"));      // overlong '/'
+  CHECK_FALSE(utf8_length("\xED\xA0\x80"));      // U+D800, a UTF-16 surrogate
+  CHECK_FALSE(utf8_length("\xF4\x90\x80\x80"));  // U+110000
+  CHECK_FALSE(utf8_length("\xF5\x80\x80\x80"));  // lead byte never used
 }

@@ -33,12 +33,12 @@ TEST_CASE("parse_listen_address rejects malformed addresses", "[unit][http]") {
   CHECK_FALSE(parse_listen_address("localhost"));      // no port
   CHECK_FALSE(parse_listen_address("1.2.3.4:70000"));  // port out of range
   CHECK_FALSE(parse_listen_address("1.2.3.4:65536"));
-  CHECK_FALSE(parse_listen_address("abc:80"));         // not an IP address
-  CHECK_FALSE(parse_listen_address("1.2.3.4:"));       // empty port
-  CHECK_FALSE(parse_listen_address("1.2.3.4:8o"));     // trailing junk
+  CHECK_FALSE(parse_listen_address("abc:80"));      // not an IP address
+  CHECK_FALSE(parse_listen_address("1.2.3.4:"));    // empty port
+  CHECK_FALSE(parse_listen_address("1.2.3.4:8o"));  // trailing junk
   CHECK_FALSE(parse_listen_address("1.2.3.4:-1"));
   CHECK_FALSE(parse_listen_address("1.2.3.4"));
-  CHECK_FALSE(parse_listen_address("[::1]"));          // bracketed, no port
+  CHECK_FALSE(parse_listen_address("[::1]"));  // bracketed, no port
   CHECK_FALSE(parse_listen_address("[::1]:"));
   CHECK_FALSE(parse_listen_address("999.1.1.1:80"));
   CHECK_FALSE(parse_listen_address(""));

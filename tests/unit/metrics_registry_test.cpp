@@ -5,8 +5,8 @@
 #include <stdexcept>
 #include <string>
 
-using shop::infra::metrics::Registry;
 using Catch::Matchers::Contains;
+using shop::infra::metrics::Registry;
 
 namespace {
 
@@ -18,8 +18,10 @@ bool has_line(const std::string& text, const std::string& line) {
 
 TEST_CASE("Registry renders counters with HELP, TYPE and labels", "[unit][metrics]") {
   Registry registry;
-  auto& ok = registry.counter("shop_requests_total", "Requests served.", {{"route", "/a"}, {"status", "200"}});
-  auto& bad = registry.counter("shop_requests_total", "Requests served.", {{"route", "/a"}, {"status", "500"}});
+  auto& ok =
+      registry.counter("shop_requests_total", "Requests served.", {{"route", "/a"}, {"status", "200"}});
+  auto& bad =
+      registry.counter("shop_requests_total", "Requests served.", {{"route", "/a"}, {"status", "500"}});
   ok.add();
   ok.add(4);
   bad.add(2);

@@ -18,7 +18,9 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool is_key_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; }
+bool is_key_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+}
 
 bool is_key(std::string_view s) {
   if (s.empty()) return false;
@@ -48,11 +50,20 @@ std::string parse_value(std::string_view raw, int line) {
     if (raw[i] == '\\' && i + 1 < raw.size()) {
       const char next = raw[++i];
       switch (next) {
-        case 'n': out += '\n'; break;
-        case 't': out += '\t'; break;
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        default: syntax_error(line, fmt::format("unknown escape \\{}", next));
+        case 'n':
+          out += '\n';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case '"':
+          out += '"';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        default:
+          syntax_error(line, fmt::format("unknown escape \\{}", next));
       }
     } else {
       out += raw[i];
@@ -110,11 +121,20 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
       text.remove_prefix(2);
     } else if (!text.empty()) {
       switch (text.front()) {
-        case 's': unit_ms = 1000; break;
-        case 'm': unit_ms = 60'000; break;
-        case 'h': unit_ms = 3'600'000; break;
-        case 'd': unit_ms = 86'400'000; break;
-        default: return std::nullopt;
+        case 's':
+          unit_ms = 1000;
+          break;
+        case 'm':
+          unit_ms = 60'000;
+          break;
+        case 'h':
+          unit_ms = 3'600'000;
+          break;
+        case 'd':
+          unit_ms = 86'400'000;
+          break;
+        default:
+          return std::nullopt;
       }
       text.remove_prefix(1);
     } else {
@@ -155,7 +175,8 @@ Settings Settings::load(std::span<const Knob> knobs, std::optional<std::string> 
     }
   }
   for (const Knob& knob : knobs) {
-    if (auto text = env(knob.env)) s.values_[std::string(knob.key)] = {std::move(*text), "env " + std::string(knob.env)};
+    if (auto text = env(knob.env))
+      s.values_[std::string(knob.key)] = {std::move(*text), "env " + std::string(knob.env)};
   }
   return s;
 }
@@ -187,7 +208,9 @@ void Settings::reject(std::string_view key, std::string_view what) const {
                                 env == env_names_.end() ? "?" : env->second, origin, what));
 }
 
-std::string Settings::string(std::string_view key) const { return value(key).text; }
+std::string Settings::string(std::string_view key) const {
+  return value(key).text;
+}
 
 std::int64_t Settings::integer(std::string_view key, std::int64_t min, std::int64_t max) const {
   const auto& text = value(key).text;

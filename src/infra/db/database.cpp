@@ -1,7 +1,7 @@
 #include "shop/infra/db/database.hpp"
 
-#include "shop/infra/log/log.hpp"
 #include "read_pool.hpp"
+#include "shop/infra/log/log.hpp"
 #include "sqlstate.hpp"
 
 #include <fmt/format.h>
@@ -86,15 +86,21 @@ Database::Database(DatabaseOptions options)
       conninfo_(to_keyword_conninfo(options_.url)),
       idle_(options_.pool_size),
       workers_(options_.pool_size),
-      reads_(std::make_unique<ReadPool>(conninfo_, options_.read_pool_size, options_.statement_timeout, workers_)) {}
+      reads_(std::make_unique<ReadPool>(conninfo_, options_.read_pool_size, options_.statement_timeout,
+                                        workers_)) {}
 
-Database::~Database() { workers_.join(); }
+Database::~Database() {
+  workers_.join();
+}
 
-boost::asio::awaitable<QueryResult> Database::query_text(const Statement& statement, std::vector<std::string> params) {
+boost::asio::awaitable<QueryResult> Database::query_text(const Statement& statement,
+                                                         std::vector<std::string> params) {
   co_return co_await reads_->query(statement, params);
 }
 
-std::size_t Database::reads_in_use() const { return reads_->in_use(); }
+std::size_t Database::reads_in_use() const {
+  return reads_->in_use();
+}
 
 std::unique_ptr<Connection> Database::connect() {
   try {

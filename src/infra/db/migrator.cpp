@@ -24,7 +24,8 @@ CREATE TABLE IF NOT EXISTS shopd.schema_migrations (
   applied_at timestamptz NOT NULL DEFAULT now()
 ))sql";
 constexpr const char* kMigrationsTableExists = "SELECT to_regclass('shopd.schema_migrations') IS NOT NULL";
-constexpr const char* kSelectApplied = "SELECT version, checksum FROM shopd.schema_migrations ORDER BY version";
+constexpr const char* kSelectApplied =
+    "SELECT version, checksum FROM shopd.schema_migrations ORDER BY version";
 constexpr const char* kRecordMigration =
     "INSERT INTO shopd.schema_migrations (version, name, checksum) VALUES (:version, :name, :checksum)";
 constexpr const char* kLock = "SELECT pg_advisory_lock(:key)";
@@ -57,14 +58,15 @@ std::vector<Migration> load_migrations(std::span<const EmbeddedFile> files) {
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.version < b.version; });
   for (std::size_t i = 1; i < out.size(); ++i) {
     if (out[i].version == out[i - 1].version) {
-      throw MigrationError(fmt::format("migrations {} and {} share version {}", out[i - 1].name, out[i].name,
-                                       out[i].version));
+      throw MigrationError(
+          fmt::format("migrations {} and {} share version {}", out[i - 1].name, out[i].name, out[i].version));
     }
   }
   return out;
 }
 
-Migrator::Migrator(Database& db, std::vector<Migration> migrations) : db_(db), migrations_(std::move(migrations)) {}
+Migrator::Migrator(Database& db, std::vector<Migration> migrations)
+    : db_(db), migrations_(std::move(migrations)) {}
 
 MigrationStatus Migrator::status(Session& session) {
   std::map<int, std::string> applied;

@@ -49,10 +49,12 @@ bool drain(PGconn* conn, bool& notified) {
 
 }  // namespace
 
-NotificationListener::NotificationListener(std::string conninfo, std::string channel, std::function<void()> on_notify)
+NotificationListener::NotificationListener(std::string conninfo, std::string channel,
+                                           std::function<void()> on_notify)
     : conninfo_(std::move(conninfo)), channel_(std::move(channel)), on_notify_(std::move(on_notify)) {
   for (char c : channel_) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) throw std::invalid_argument("bad channel name");
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_'))
+      throw std::invalid_argument("bad channel name");
   }
   stop_fd_ = eventfd(0, EFD_CLOEXEC);
   if (stop_fd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");

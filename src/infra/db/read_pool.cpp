@@ -3,13 +3,13 @@
 #include "shop/infra/db/errors.hpp"
 #include "sqlstate.hpp"
 
+#include <fmt/format.h>
+#include <libpq-fe.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <fmt/format.h>
-#include <libpq-fe.h>
 
 #include <algorithm>
 #include <charconv>
@@ -128,12 +128,19 @@ asio::awaitable<PGresult*> collect(PGconn* conn, asio::posix::stream_descriptor&
 
 QueryResult::QueryResult(pg_result* result) : result_(result, PQclear) {}
 
-int QueryResult::rows() const { return PQntuples(result_.get()); }
-int QueryResult::columns() const { return PQnfields(result_.get()); }
-bool QueryResult::is_null(int row, int column) const { return PQgetisnull(result_.get(), row, column) != 0; }
+int QueryResult::rows() const {
+  return PQntuples(result_.get());
+}
+int QueryResult::columns() const {
+  return PQnfields(result_.get());
+}
+bool QueryResult::is_null(int row, int column) const {
+  return PQgetisnull(result_.get(), row, column) != 0;
+}
 
 std::string_view QueryResult::text(int row, int column) const {
-  return {PQgetvalue(result_.get(), row, column), static_cast<std::size_t>(PQgetlength(result_.get(), row, column))};
+  return {PQgetvalue(result_.get(), row, column),
+          static_cast<std::size_t>(PQgetlength(result_.get(), row, column))};
 }
 
 std::int64_t QueryResult::integer(int row, int column) const {
@@ -213,9 +220,10 @@ asio::awaitable<void> ReadPool::connect(Connection& connection) {
       PQfinish(conn);
       throw Unavailable("cannot connect to the database: " + message, "08001");
     }
-    PGresult* result = PQexec(conn, fmt::format("SET client_min_messages = warning; SET statement_timeout = {}",
-                                                statement_timeout_.count())
-                                        .c_str());
+    PGresult* result =
+        PQexec(conn, fmt::format("SET client_min_messages = warning; SET statement_timeout = {}",
+                                 statement_timeout_.count())
+                         .c_str());
     const bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
     PQclear(result);
     if (!ok || PQsetnonblocking(conn, 1) != 0) {
@@ -249,8 +257,8 @@ asio::awaitable<QueryResult> ReadPool::run(Connection& connection, const Stateme
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p.c_str());
-  if (PQsendQueryPrepared(conn, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr, nullptr, 0) ==
-      0) {
+  if (PQsendQueryPrepared(conn, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
+                          nullptr, 0) == 0) {
     throw_connection_error(conn);
   }
   co_await flush(conn, socket);
@@ -259,7 +267,8 @@ asio::awaitable<QueryResult> ReadPool::run(Connection& connection, const Stateme
   co_return QueryResult(result);
 }
 
-asio::awaitable<QueryResult> ReadPool::query(const Statement& statement, const std::vector<std::string>& params) {
+asio::awaitable<QueryResult> ReadPool::query(const Statement& statement,
+                                             const std::vector<std::string>& params) {
   for (int attempt = 1;; ++attempt) {
     Connection* connection = co_await acquire();
     Lease lease(*this, connection);

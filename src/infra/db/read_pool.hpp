@@ -23,7 +23,8 @@ class ReadPool {
            exec::WorkerPool& workers);
   ~ReadPool();
 
-  boost::asio::awaitable<QueryResult> query(const Statement& statement, const std::vector<std::string>& params);
+  boost::asio::awaitable<QueryResult> query(const Statement& statement,
+                                            const std::vector<std::string>& params);
 
   std::size_t size() const { return connections_.size(); }
   std::size_t in_use() const;

@@ -25,7 +25,8 @@ DeadLetterPage list_dead_letters(db::Session& session, std::size_t limit, std::i
   // One more than asked tells whether another page follows.
   const auto fetch = static_cast<long long>(limit) + 1;
   const auto after_id = static_cast<long long>(after);
-  soci::rowset<soci::row> rows = (session.sql().prepare << kListDeadLetters, soci::use(after_id), soci::use(fetch));
+  soci::rowset<soci::row> rows =
+      (session.sql().prepare << kListDeadLetters, soci::use(after_id), soci::use(fetch));
   for (const soci::row& row : rows) {
     if (page.items.size() == limit) {
       page.next_after = page.items.back().id;

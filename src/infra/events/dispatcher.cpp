@@ -75,7 +75,9 @@ Dispatcher::Dispatcher(db::Database& db, const clock::Clock& clock, DispatcherOp
                   [this] { return dead_letters_.load(); });
 }
 
-Dispatcher::~Dispatcher() { stop(); }
+Dispatcher::~Dispatcher() {
+  stop();
+}
 
 void Dispatcher::add(Subscription subscription) {
   for (const auto& s : subscriptions_) {
@@ -85,9 +87,10 @@ void Dispatcher::add(Subscription subscription) {
   if (metrics_ != nullptr) {
     const metrics::Labels labels{{"subscriber", subscription.name()}};
     m->handled = &metrics_->counter("shopd_events_handled_total", "Event deliveries handled.", labels);
-    m->failed = &metrics_->counter("shopd_events_failed_total", "Event deliveries whose handler failed.", labels);
-    m->dead = &metrics_->counter("shopd_events_dead_lettered_total", "Event deliveries that became dead letters.",
-                                 labels);
+    m->failed =
+        &metrics_->counter("shopd_events_failed_total", "Event deliveries whose handler failed.", labels);
+    m->dead = &metrics_->counter("shopd_events_dead_lettered_total",
+                                 "Event deliveries that became dead letters.", labels);
   }
   subscriptions_.push_back(std::move(subscription));
   subscriber_metrics_.push_back(std::move(m));
@@ -142,7 +145,8 @@ std::size_t Dispatcher::dispatch_batch(const Subscription& subscription, Subscri
     const long long now = clock::epoch_microseconds(clock_.now());
     const auto limit = static_cast<long long>(options_.batch_size);
     std::string name = subscription.name();
-    soci::rowset<soci::row> rows = (sql.prepare << kClaimBatch, soci::use(name), soci::use(now), soci::use(limit));
+    soci::rowset<soci::row> rows =
+        (sql.prepare << kClaimBatch, soci::use(name), soci::use(now), soci::use(limit));
 
     std::vector<long long> handled;
     for (const soci::row& row : rows) {
@@ -168,12 +172,14 @@ std::size_t Dispatcher::dispatch_batch(const Subscription& subscription, Subscri
       sql << "ROLLBACK TO SAVEPOINT delivery";
       const std::string error = describe(failure);
       const long long next_at = clock::epoch_microseconds(clock_.now() + retry_delay(attempts));
-      sql << kRecordFailure, soci::use(error), soci::use(options_.max_attempts), soci::use(next_at), soci::use(id);
+      sql << kRecordFailure, soci::use(error), soci::use(options_.max_attempts), soci::use(next_at),
+          soci::use(id);
       const bool dead = attempts >= options_.max_attempts;
       ++(dead ? outcome.dead : outcome.failed);
-      log::write(dead ? log::Level::kError : log::Level::kWarn, "events",
-                 dead ? "event delivery failed for the last time; it is now a dead letter" : "event delivery failed",
-                 {{"subscriber", subscription.name()}, {"delivery", id}, {"attempt", attempts}, {"error", error}});
+      log::write(
+          dead ? log::Level::kError : log::Level::kWarn, "events",
+          dead ? "event delivery failed for the last time; it is now a dead letter" : "event delivery failed",
+          {{"subscriber", subscription.name()}, {"delivery", id}, {"attempt", attempts}, {"error", error}});
     }
     if (!handled.empty()) {
       const std::string ids = id_array(handled);
@@ -194,7 +200,8 @@ std::size_t Dispatcher::dispatch_batch(const Subscription& subscription, Subscri
 
 void Dispatcher::start() {
   if (!threads_.empty()) return;
-  listener_ = std::make_unique<db::NotificationListener>(db_.conninfo(), SHOP_WAKE_CHANNEL, [this] { wake(); });
+  listener_ =
+      std::make_unique<db::NotificationListener>(db_.conninfo(), SHOP_WAKE_CHANNEL, [this] { wake(); });
   listener_->start();
   for (std::size_t i = 0; i < options_.threads; ++i) {
     threads_.emplace_back([this](std::stop_token stop) { run(stop); });

@@ -2,8 +2,8 @@
 
 #include "shop/infra/events/event.hpp"
 
-#include <boost/json/parse.hpp>
 #include <soci/soci.h>
+#include <boost/json/parse.hpp>
 
 #include <chrono>
 

@@ -6,7 +6,8 @@ namespace shop::infra::events {
 namespace {
 
 constexpr const char* kPurgeDeliveries =
-    "DELETE FROM shopd.event_deliveries WHERE status = 'handled' AND handled_at < " SHOP_SQL_TIMESTAMP(":cutoff");
+    "DELETE FROM shopd.event_deliveries WHERE status = 'handled' AND handled_at < " SHOP_SQL_TIMESTAMP(
+        ":cutoff");
 // A separate statement: a data-modifying CTE's deletions are invisible to the rest of its statement.
 constexpr const char* kPurgeEvents =
     "DELETE FROM shopd.outbox_events e WHERE e.occurred_at < " SHOP_SQL_TIMESTAMP(":cutoff")

@@ -17,12 +17,15 @@ struct WorkerPool::Impl {
   asio::thread_pool pool;
 };
 
-WorkerPool::WorkerPool(std::size_t threads)
-    : impl_(std::make_unique<Impl>(threads)), size_(threads) {}
+WorkerPool::WorkerPool(std::size_t threads) : impl_(std::make_unique<Impl>(threads)), size_(threads) {}
 
-WorkerPool::~WorkerPool() { join(); }
+WorkerPool::~WorkerPool() {
+  join();
+}
 
-void WorkerPool::join() { impl_->pool.join(); }
+void WorkerPool::join() {
+  impl_->pool.join();
+}
 
 asio::awaitable<void> WorkerPool::run(std::function<void()> work) {
   queued_.fetch_add(1, std::memory_order_relaxed);
@@ -42,8 +45,8 @@ asio::awaitable<void> WorkerPool::run(std::function<void()> work) {
       asio::post(executor, [handler = std::move(handler), error]() mutable { std::move(handler)(error); });
     });
   };
-  co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(std::exception_ptr)>(initiate,
-                                                                                        asio::use_awaitable);
+  co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(std::exception_ptr)>(
+      initiate, asio::use_awaitable);
 }
 
 }  // namespace shop::infra::exec

@@ -24,7 +24,8 @@ std::optional<std::string> bearer_token(const Request& request) {
 
 Problem unauthorized(bool token_presented) {
   return Problem(401, "unauthorized", "Unauthorized",
-                 token_presented ? "The access token is invalid, expired or revoked." : "A bearer access token is required.")
+                 token_presented ? "The access token is invalid, expired or revoked."
+                                 : "A bearer access token is required.")
       .header("WWW-Authenticate", token_presented ? R"(Bearer error="invalid_token")" : "Bearer");
 }
 

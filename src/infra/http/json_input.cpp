@@ -1,8 +1,8 @@
 #include "shop/infra/http/json_input.hpp"
 
-#include <boost/json/parse.hpp>
 #include <fmt/format.h>
 #include <strings.h>
+#include <boost/json/parse.hpp>
 
 namespace shop::infra::http {
 namespace {
@@ -25,9 +25,11 @@ boost::json::object parse_object(const Request& request) {
   boost::system::error_code ec;
   boost::json::value value = boost::json::parse(request.body, ec);
   if (ec) {
-    throw Problem(400, "malformed_json", "Malformed JSON", fmt::format("The body is not valid JSON: {}.", ec.message()));
+    throw Problem(400, "malformed_json", "Malformed JSON",
+                  fmt::format("The body is not valid JSON: {}.", ec.message()));
   }
-  if (!value.is_object()) throw Problem(400, "malformed_json", "Malformed JSON", "The body must be a JSON object.");
+  if (!value.is_object())
+    throw Problem(400, "malformed_json", "Malformed JSON", "The body must be a JSON object.");
   return std::move(value.as_object());
 }
 
@@ -68,7 +70,8 @@ std::optional<std::size_t> utf8_length(std::string_view text) {
   return count;
 }
 
-FieldReader::FieldReader(const boost::json::object& object, std::string prefix, std::vector<FieldError>& errors)
+FieldReader::FieldReader(const boost::json::object& object, std::string prefix,
+                         std::vector<FieldError>& errors)
     : object_(object), prefix_(std::move(prefix)), errors_(errors) {}
 
 std::string FieldReader::path(std::string_view field) const {
@@ -151,7 +154,8 @@ void JsonInput::finish() {
                   std::move(unknown));
   }
   if (!errors_.empty()) {
-    throw Problem(400, "validation_failed", "Invalid request", "Some fields are missing or invalid.", errors_);
+    throw Problem(400, "validation_failed", "Invalid request", "Some fields are missing or invalid.",
+                  errors_);
   }
 }
 

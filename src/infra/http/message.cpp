@@ -2,9 +2,9 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <strings.h>
 #include <array>
 #include <stdexcept>
-#include <strings.h>
 
 namespace shop::infra::http {
 namespace {
@@ -92,7 +92,9 @@ Response text_response(unsigned status, std::string content_type, std::string bo
   return Response{status, std::move(content_type), std::move(body), {}};
 }
 
-Response no_content() { return Response{204, "", "", {}}; }
+Response no_content() {
+  return Response{204, "", "", {}};
+}
 
 bool parse_target(std::string_view target, std::string& path,
                   std::vector<std::pair<std::string, std::string>>& query) {

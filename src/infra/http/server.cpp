@@ -5,6 +5,7 @@
 #include "shop/infra/http/problem.hpp"
 #include "shop/infra/log/log.hpp"
 
+#include <fmt/format.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -16,7 +17,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <fmt/format.h>
 
 #include <atomic>
 #include <charconv>
@@ -39,7 +39,8 @@ constexpr std::size_t kHeaderLimit = 16 * 1024;
 bool acceptable_request_id(std::string_view id) {
   if (id.empty() || id.size() > 128) return false;
   for (char c : id) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':')) return false;
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':'))
+      return false;
   }
   return true;
 }
@@ -79,7 +80,8 @@ std::optional<ListenAddress> parse_listen_address(std::string_view text) {
   }
   unsigned value = 0;
   const auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (port.empty() || ec != std::errc{} || ptr != port.data() + port.size() || value > 65535) return std::nullopt;
+  if (port.empty() || ec != std::errc{} || ptr != port.data() + port.size() || value > 65535)
+    return std::nullopt;
   boost::system::error_code parse_error;
   asio::ip::make_address(host.empty() ? "0.0.0.0" : std::string(host), parse_error);
   if (parse_error) return std::nullopt;
@@ -206,7 +208,8 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
         response = Problem(431, "headers_too_large", "Request header fields too large").to_response();
       } else if (read_error.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
                  read_error != bhttp::error::end_of_stream && read_error != bhttp::error::partial_message) {
-        response = Problem(400, "bad_request", "Bad request", "The request is not valid HTTP/1.1.").to_response();
+        response =
+            Problem(400, "bad_request", "Bad request", "The request is not valid HTTP/1.1.").to_response();
       } else {
         break;
       }
@@ -221,7 +224,8 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
       for (const auto& field : message) request.headers.emplace_back(field.name_string(), field.value());
       request.body = std::move(message.body());
       const auto client_id = request.header("X-Request-Id");
-      request.request_id = client_id && acceptable_request_id(*client_id) ? std::string(*client_id) : new_request_id();
+      request.request_id =
+          client_id && acceptable_request_id(*client_id) ? std::string(*client_id) : new_request_id();
       pipelined = buffer.size() > 0 ? pipelined + 1 : 0;
       response = co_await respond(request);
       close = !message.keep_alive() || draining_flag.load() || pipelined >= options.max_pipelined;
@@ -276,7 +280,8 @@ asio::awaitable<Response> Server::Impl::respond(Request& request) {
     try {
       throw;
     } catch (const std::exception& e) {
-      log::error("http", "handler failed", {{"req", request.request_id}, {"route", request.route}, {"error", e.what()}});
+      log::error("http", "handler failed",
+                 {{"req", request.request_id}, {"route", request.route}, {"error", e.what()}});
     }
     co_return Problem(500, "internal_error", "Internal server error").to_response();
   }
@@ -288,11 +293,13 @@ void Server::Impl::record(const Request& request, const Response& response,
   const std::string route = request.route.empty() ? "unmatched" : request.route;
   const std::string method(method_name(request.method));
   const std::string status = std::to_string(response.status);
-  metrics.counter("shopd_http_requests_total", "HTTP requests by route, method and status.",
-                  {{"route", route}, {"method", method}, {"status", status}})
+  metrics
+      .counter("shopd_http_requests_total", "HTTP requests by route, method and status.",
+               {{"route", route}, {"method", method}, {"status", status}})
       .add();
-  metrics.histogram("shopd_http_request_duration_seconds", "HTTP request latency by route.",
-                    {{"route", route}, {"method", method}}, metrics::latency_buckets())
+  metrics
+      .histogram("shopd_http_request_duration_seconds", "HTTP request latency by route.",
+                 {{"route", route}, {"method", method}}, metrics::latency_buckets())
       .observe(seconds);
   if (options.access_log && log::enabled(log::Level::kInfo)) {
     // The path only, never the query: query strings may carry personal data.
@@ -354,9 +361,13 @@ Server::~Server() {
   wait();
 }
 
-void Server::start() { impl_->start(); }
+void Server::start() {
+  impl_->start();
+}
 
-std::string Server::local_address() const { return impl_->local_address; }
+std::string Server::local_address() const {
+  return impl_->local_address;
+}
 
 void Server::drain() {
   if (impl_->draining_flag.exchange(true)) return;
@@ -369,6 +380,8 @@ void Server::wait() {
   }
 }
 
-boost::asio::io_context& Server::io_context() { return impl_->ioc; }
+boost::asio::io_context& Server::io_context() {
+  return impl_->ioc;
+}
 
 }  // namespace shop::infra::http

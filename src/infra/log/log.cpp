@@ -13,17 +13,20 @@ std::atomic<Level> g_level{Level::kInfo};
 
 constexpr std::string_view level_name(Level level) {
   switch (level) {
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarn: return "warn";
-    case Level::kError: return "error";
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
   }
   return "info";
 }
 
 void append_value(std::string& out, std::string_view value) {
-  const bool needs_quotes =
-      value.empty() || value.find_first_of(" =\"\\\n\t") != std::string_view::npos;
+  const bool needs_quotes = value.empty() || value.find_first_of(" =\"\\\n\t") != std::string_view::npos;
   if (!needs_quotes) {
     out += value;
     return;
@@ -31,11 +34,20 @@ void append_value(std::string& out, std::string_view value) {
   out += '"';
   for (char c : value) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default: out += c;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += c;
     }
   }
   out += '"';
@@ -61,9 +73,13 @@ std::optional<Level> parse_level(std::string_view text) {
   return std::nullopt;
 }
 
-void set_level(Level level) { g_level.store(level, std::memory_order_relaxed); }
+void set_level(Level level) {
+  g_level.store(level, std::memory_order_relaxed);
+}
 
-bool enabled(Level level) { return level >= g_level.load(std::memory_order_relaxed); }
+bool enabled(Level level) {
+  return level >= g_level.load(std::memory_order_relaxed);
+}
 
 void write(Level level, std::string_view module, std::string_view msg, std::initializer_list<Field> fields) {
   if (!enabled(level)) return;

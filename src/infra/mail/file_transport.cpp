@@ -28,7 +28,8 @@ class FileTransport final : public MailTransport {
     const auto text = format_message(message, std::chrono::system_clock::now(), id);
     std::error_code ec;
     std::filesystem::create_directories(directory_, ec);
-    if (ec) throw MailError(fmt::format("cannot create mail directory {}: {}", directory_.string(), ec.message()));
+    if (ec)
+      throw MailError(fmt::format("cannot create mail directory {}: {}", directory_.string(), ec.message()));
     const auto temporary = directory_ / ("." + name + ".tmp");
     {
       std::ofstream out(temporary, std::ios::binary);

@@ -60,7 +60,8 @@ class SmtpTransport final : public MailTransport {
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.timeout.count()));
-    if (options_.tls == SmtpOptions::Tls::kStartTls) curl_easy_setopt(h, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
+    if (options_.tls == SmtpOptions::Tls::kStartTls)
+      curl_easy_setopt(h, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
     if (!options_.username.empty()) {
       curl_easy_setopt(h, CURLOPT_USERNAME, options_.username.c_str());
       curl_easy_setopt(h, CURLOPT_PASSWORD, options_.password.c_str());

@@ -52,7 +52,9 @@ std::string escape_help(const std::string& help) {
   return out;
 }
 
-std::string format_bound(double bound) { return fmt::format("{}", bound); }
+std::string format_bound(double bound) {
+  return fmt::format("{}", bound);
+}
 
 }  // namespace
 
@@ -63,13 +65,16 @@ Histogram::Histogram(std::vector<double> bounds)
 
 void Histogram::observe(double value) {
   const auto it = std::lower_bound(bounds_.begin(), bounds_.end(), value);
-  if (it != bounds_.end()) buckets_[static_cast<std::size_t>(it - bounds_.begin())].fetch_add(1, std::memory_order_relaxed);
+  if (it != bounds_.end())
+    buckets_[static_cast<std::size_t>(it - bounds_.begin())].fetch_add(1, std::memory_order_relaxed);
   count_.fetch_add(1, std::memory_order_relaxed);
   sum_micros_.fetch_add(static_cast<std::uint64_t>(std::llround(std::max(value, 0.0) * 1e6)),
                         std::memory_order_relaxed);
 }
 
-double Histogram::sum() const { return static_cast<double>(sum_micros_.load(std::memory_order_relaxed)) / 1e6; }
+double Histogram::sum() const {
+  return static_cast<double>(sum_micros_.load(std::memory_order_relaxed)) / 1e6;
+}
 
 std::vector<double> latency_buckets() {
   return {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
@@ -77,7 +82,8 @@ std::vector<double> latency_buckets() {
 
 Registry::Family& Registry::family(const std::string& name, const std::string& help, Type type) {
   auto [it, inserted] = families_.try_emplace(name, Family{type, help, {}});
-  if (!inserted && it->second.type != type) throw std::logic_error("metric " + name + " registered twice with different types");
+  if (!inserted && it->second.type != type)
+    throw std::logic_error("metric " + name + " registered twice with different types");
   return it->second;
 }
 
@@ -106,7 +112,9 @@ std::string Registry::render() const {
   std::lock_guard lock(mutex_);
   std::string out;
   for (const auto& [name, fam] : families_) {
-    const char* type = fam.type == Type::kCounter ? "counter" : fam.type == Type::kHistogram ? "histogram" : "gauge";
+    const char* type = fam.type == Type::kCounter     ? "counter"
+                       : fam.type == Type::kHistogram ? "histogram"
+                                                      : "gauge";
     out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, escape_help(fam.help), name, type);
     for (const auto& [labels, series] : fam.series) {
       switch (fam.type) {
@@ -121,8 +129,8 @@ std::string Registry::render() const {
           std::uint64_t cumulative = 0;
           for (std::size_t i = 0; i < h.bounds().size(); ++i) {
             cumulative += h.bucket(i);
-            out += fmt::format("{}_bucket{} {}\n", name, render_labels(labels, "le", format_bound(h.bounds()[i])),
-                               cumulative);
+            out += fmt::format("{}_bucket{} {}\n", name,
+                               render_labels(labels, "le", format_bound(h.bounds()[i])), cumulative);
           }
           out += fmt::format("{}_bucket{} {}\n", name, render_labels(labels, "le", "+Inf"), h.count());
           out += fmt::format("{}_sum{} {}\n", name, render_labels(labels), h.sum());

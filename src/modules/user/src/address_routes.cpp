@@ -17,22 +17,26 @@ using infra::db::Tx;
 constexpr int kMaxAddresses = 20;
 
 constexpr const char* kListAddresses =
-    "SELECT id::text, recipient_ct::text, phone_ct::text, zip_code_ct::text, line1_ct::text, COALESCE(line2_ct::text, ''),"
-    " is_default::int, " SHOP_USER_SQL_RFC3339("created_at")
-    " FROM users.addresses WHERE user_id = CAST(:user_id AS uuid) ORDER BY created_at, id";
+    "SELECT id::text, recipient_ct::text, phone_ct::text, zip_code_ct::text, line1_ct::text, "
+    "COALESCE(line2_ct::text, ''),"
+    " is_default::int, " SHOP_USER_SQL_RFC3339(
+        "created_at") " FROM users.addresses WHERE user_id = CAST(:user_id AS uuid) ORDER BY created_at, id";
 // Serializes a user's address changes, so the limit and the single default hold under concurrency.
-constexpr const char* kLockAccount = "SELECT 1 FROM users.accounts WHERE id = CAST(:user_id AS uuid) FOR UPDATE";
+constexpr const char* kLockAccount =
+    "SELECT 1 FROM users.accounts WHERE id = CAST(:user_id AS uuid) FOR UPDATE";
 constexpr const char* kCount = "SELECT count(*) FROM users.addresses WHERE user_id = CAST(:user_id AS uuid)";
 constexpr const char* kNewId = "SELECT gen_random_uuid()::text";
 constexpr const char* kClearDefault =
     "UPDATE users.addresses SET is_default = false WHERE user_id = CAST(:user_id AS uuid) AND is_default";
 constexpr const char* kInsert =
-    "INSERT INTO users.addresses (id, user_id, recipient_ct, phone_ct, zip_code_ct, line1_ct, line2_ct, is_default)"
+    "INSERT INTO users.addresses (id, user_id, recipient_ct, phone_ct, zip_code_ct, line1_ct, line2_ct, "
+    "is_default)"
     " VALUES (CAST(:id AS uuid), CAST(:user_id AS uuid), CAST(:recipient AS bytea), CAST(:phone AS bytea),"
     " CAST(:zip AS bytea), CAST(:line1 AS bytea), CAST(NULLIF(:line2, '') AS bytea), :is_default)";
 constexpr const char* kUpdate =
     "UPDATE users.addresses SET recipient_ct = CAST(:recipient AS bytea), phone_ct = CAST(:phone AS bytea),"
-    " zip_code_ct = CAST(:zip AS bytea), line1_ct = CAST(:line1 AS bytea), line2_ct = CAST(NULLIF(:line2, '') AS bytea),"
+    " zip_code_ct = CAST(:zip AS bytea), line1_ct = CAST(:line1 AS bytea), line2_ct = CAST(NULLIF(:line2, "
+    "'') AS bytea),"
     " is_default = :is_default WHERE id = CAST(:id AS uuid)";
 constexpr const char* kDelete =
     "DELETE FROM users.addresses WHERE id = CAST(:id AS uuid) AND user_id = CAST(:user_id AS uuid)"
@@ -57,7 +61,9 @@ boost::json::object to_json(const Address& a) {
           {"created_at", a.created_at}};
 }
 
-std::string column(std::string_view field) { return "users.addresses." + std::string(field); }
+std::string column(std::string_view field) {
+  return "users.addresses." + std::string(field);
+}
 
 std::vector<Address> list(const UserContext& ctx, Session& s, const std::string& user_id) {
   std::vector<Address> out;
@@ -88,17 +94,22 @@ void store(const UserContext& ctx, Tx& tx, const std::string& user_id, const Add
   const int is_default = a.is_default ? 1 : 0;
   if (a.is_default) tx.sql() << kClearDefault, soci::use(user_id);
   if (insert) {
-    tx.sql() << kInsert, soci::use(a.id), soci::use(user_id), soci::use(recipient), soci::use(phone), soci::use(zip),
-        soci::use(line1), soci::use(line2), soci::use(is_default);
+    tx.sql() << kInsert, soci::use(a.id), soci::use(user_id), soci::use(recipient), soci::use(phone),
+        soci::use(zip), soci::use(line1), soci::use(line2), soci::use(is_default);
   } else {
-    tx.sql() << kUpdate, soci::use(recipient), soci::use(phone), soci::use(zip), soci::use(line1), soci::use(line2),
-        soci::use(is_default), soci::use(a.id);
+    tx.sql() << kUpdate, soci::use(recipient), soci::use(phone), soci::use(zip), soci::use(line1),
+        soci::use(line2), soci::use(is_default), soci::use(a.id);
   }
 }
 
 http::TextRule zip_rule(http::Presence presence) {
-  return {.min = 5, .max = 5, .presence = presence,
-          .check = [](std::string_view z) { return std::all_of(z.begin(), z.end(), [](char c) { return c >= '0' && c <= '9'; }); },
+  return {.min = 5,
+          .max = 5,
+          .presence = presence,
+          .check =
+              [](std::string_view z) {
+                return std::all_of(z.begin(), z.end(), [](char c) { return c >= '0' && c <= '9'; });
+              },
           .check_message = "must be 5 digits"};
 }
 
@@ -134,7 +145,9 @@ void apply(const AddressInput& in, Address& a) {
   if (in.is_default) a.is_default = *in.is_default;
 }
 
-http::Problem address_not_found() { return http::Problem(404, "not_found", "Not found", "You have no such address."); }
+http::Problem address_not_found() {
+  return http::Problem(404, "not_found", "Not found", "You have no such address.");
+}
 
 boost::asio::awaitable<http::Response> list_addresses(UserContext& ctx, http::Request& req) {
   const auto user_id = req.caller->id;
@@ -213,14 +226,18 @@ boost::asio::awaitable<http::Response> delete_address(UserContext& ctx, http::Re
 void register_address_routes(http::Router& router, UserContext& ctx) {
   using http::Method;
   const auto signed_in = http::Access::signed_in();
-  router.add(Method::kGet, "/api/v1/me/addresses", [&ctx](http::Request& r) { return list_addresses(ctx, r); },
-             signed_in);
-  router.add(Method::kPost, "/api/v1/me/addresses", [&ctx](http::Request& r) { return add_address(ctx, r); },
-             signed_in);
-  router.add(Method::kPatch, "/api/v1/me/addresses/{id}", [&ctx](http::Request& r) { return update_address(ctx, r); },
-             signed_in);
-  router.add(Method::kDelete, "/api/v1/me/addresses/{id}",
-             [&ctx](http::Request& r) { return delete_address(ctx, r); }, signed_in);
+  router.add(
+      Method::kGet, "/api/v1/me/addresses", [&ctx](http::Request& r) { return list_addresses(ctx, r); },
+      signed_in);
+  router.add(
+      Method::kPost, "/api/v1/me/addresses", [&ctx](http::Request& r) { return add_address(ctx, r); },
+      signed_in);
+  router.add(
+      Method::kPatch, "/api/v1/me/addresses/{id}",
+      [&ctx](http::Request& r) { return update_address(ctx, r); }, signed_in);
+  router.add(
+      Method::kDelete, "/api/v1/me/addresses/{id}",
+      [&ctx](http::Request& r) { return delete_address(ctx, r); }, signed_in);
 }
 
 }  // namespace shop::user

@@ -11,12 +11,14 @@ namespace http = infra::http;
 using infra::db::Tx;
 
 constexpr const char* kSetRole =
-    "UPDATE users.accounts SET role = :role, updated_at = now() WHERE id = CAST(:id AS uuid) AND status <> 'withdrawn'"
+    "UPDATE users.accounts SET role = :role, updated_at = now() WHERE id = CAST(:id AS uuid) AND status <> "
+    "'withdrawn'"
     " RETURNING username, status, " SHOP_USER_SQL_RFC3339("created_at");
 
 boost::asio::awaitable<http::Response> set_role(UserContext& ctx, http::Request& req) {
   http::JsonInput in(req);
-  auto role = in.root().text("role", {.min = 1, .max = 16,
+  auto role = in.root().text("role", {.min = 1,
+                                      .max = 16,
                                       .check = [](std::string_view r) { return parse_role(r).has_value(); },
                                       .check_message = "must be customer, seller or admin"});
   in.finish();
@@ -27,8 +29,8 @@ boost::asio::awaitable<http::Response> set_role(UserContext& ctx, http::Request&
     tx.sql() << kSetRole, soci::use(*role), soci::use(id), soci::into(username), soci::into(status),
         soci::into(created_at);
     if (!tx.sql().got_data()) return std::nullopt;
-    return boost::json::object{{"id", id}, {"username", username}, {"role", *role}, {"status", status},
-                               {"created_at", created_at}};
+    return boost::json::object{
+        {"id", id}, {"username", username}, {"role", *role}, {"status", status}, {"created_at", created_at}};
   };
   const auto user = co_await ctx.db.transact(update);
   if (!user) throw http::Problem(404, "not_found", "Not found", "There is no such user.");
@@ -38,8 +40,9 @@ boost::asio::awaitable<http::Response> set_role(UserContext& ctx, http::Request&
 }  // namespace
 
 void register_admin_routes(http::Router& router, UserContext& ctx) {
-  router.add(http::Method::kPut, "/api/v1/admin/users/{id}/role", [&ctx](http::Request& r) { return set_role(ctx, r); },
-             http::Access::roles({"admin"}));
+  router.add(
+      http::Method::kPut, "/api/v1/admin/users/{id}/role",
+      [&ctx](http::Request& r) { return set_role(ctx, r); }, http::Access::roles({"admin"}));
 }
 
 }  // namespace shop::user

@@ -18,9 +18,11 @@ using infra::db::Tx;
 constexpr const char* kPasswordHash =
     "SELECT username, password_hash FROM users.accounts WHERE id = CAST(:id AS uuid) AND status = 'active'";
 constexpr const char* kUpdateName =
-    "UPDATE users.accounts SET name_ct = CAST(:name AS bytea), updated_at = now() WHERE id = CAST(:id AS uuid)";
+    "UPDATE users.accounts SET name_ct = CAST(:name AS bytea), updated_at = now() WHERE id = CAST(:id AS "
+    "uuid)";
 constexpr const char* kUpdatePhone =
-    "UPDATE users.accounts SET phone_ct = CAST(:phone AS bytea), updated_at = now() WHERE id = CAST(:id AS uuid)";
+    "UPDATE users.accounts SET phone_ct = CAST(:phone AS bytea), updated_at = now() WHERE id = CAST(:id AS "
+    "uuid)";
 constexpr const char* kUpdatePassword =
     "UPDATE users.accounts SET password_hash = :hash, updated_at = now() WHERE id = CAST(:id AS uuid)";
 // Erasure: nothing that leads back to the person stays; the row (and its id in past orders) does.
@@ -80,7 +82,9 @@ boost::asio::awaitable<http::Response> change_password(UserContext& ctx, http::R
   const auto id = req.caller->id;
   auto read = [&](Session& s) { return credentials(s, id); };
   const auto [username, hash] = co_await ctx.db.autocommit(read);
-  if (*next == username) throw http::Problem(400, "validation_failed", "Invalid request", "", {{"new_password", "must not be the username"}});
+  if (*next == username)
+    throw http::Problem(400, "validation_failed", "Invalid request", "",
+                        {{"new_password", "must not be the username"}});
   if (!co_await ctx.passwords.verify(hash, *current)) {
     throw http::Problem(401, "invalid_credentials", "Invalid credentials", "The current password is wrong.");
   }
@@ -121,11 +125,15 @@ boost::asio::awaitable<http::Response> withdraw(UserContext& ctx, http::Request&
 void register_me_routes(http::Router& router, UserContext& ctx) {
   using http::Method;
   const auto signed_in = http::Access::signed_in();
-  router.add(Method::kGet, "/api/v1/me", [&ctx](http::Request& r) { return get_me(ctx, r); }, signed_in);
-  router.add(Method::kPatch, "/api/v1/me", [&ctx](http::Request& r) { return patch_me(ctx, r); }, signed_in);
-  router.add(Method::kPut, "/api/v1/me/password", [&ctx](http::Request& r) { return change_password(ctx, r); },
-             signed_in);
-  router.add(Method::kDelete, "/api/v1/me", [&ctx](http::Request& r) { return withdraw(ctx, r); }, signed_in);
+  router.add(
+      Method::kGet, "/api/v1/me", [&ctx](http::Request& r) { return get_me(ctx, r); }, signed_in);
+  router.add(
+      Method::kPatch, "/api/v1/me", [&ctx](http::Request& r) { return patch_me(ctx, r); }, signed_in);
+  router.add(
+      Method::kPut, "/api/v1/me/password", [&ctx](http::Request& r) { return change_password(ctx, r); },
+      signed_in);
+  router.add(
+      Method::kDelete, "/api/v1/me", [&ctx](http::Request& r) { return withdraw(ctx, r); }, signed_in);
 }
 
 }  // namespace shop::user

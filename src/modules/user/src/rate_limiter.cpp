@@ -19,7 +19,8 @@ constexpr infra::db::Statement kHit{
     "  window_start = CASE WHEN r.window_start <= " SHOP_USER_SQL_TIME("$2") " - make_interval(secs => $3::bigint)"
     "                 THEN " SHOP_USER_SQL_TIME("$2") " ELSE r.window_start END"};
 
-constexpr infra::db::Statement kReset{"users_rate_limit_reset", "DELETE FROM users.rate_limits WHERE bucket = $1"};
+constexpr infra::db::Statement kReset{"users_rate_limit_reset",
+                                      "DELETE FROM users.rate_limits WHERE bucket = $1"};
 
 }  // namespace
 
@@ -28,9 +29,10 @@ std::string RateLimiter::bucket(const Limit& limit, std::string_view subject) co
 }
 
 boost::asio::awaitable<std::optional<std::chrono::seconds>> RateLimiter::exhausted(const Limit& limit,
-                                                                                 std::string_view subject) {
-  const auto rows = co_await db_.query(kReadBucket, bucket(limit, subject), infra::clock::epoch_microseconds(clock_.now()),
-                                       static_cast<long long>(limit.window.count()));
+                                                                                   std::string_view subject) {
+  const auto rows =
+      co_await db_.query(kReadBucket, bucket(limit, subject), infra::clock::epoch_microseconds(clock_.now()),
+                         static_cast<long long>(limit.window.count()));
   if (rows.rows() == 0 || rows.integer(0, 0) < limit.max_hits) co_return std::nullopt;
   co_return std::chrono::seconds(std::max<std::int64_t>(1, rows.integer(0, 1)));
 }

@@ -23,11 +23,13 @@ struct Limit {
 
 class RateLimiter {
  public:
-  RateLimiter(infra::db::Database& db, const infra::clock::Clock& clock, const infra::crypto::BlindIndex& index)
+  RateLimiter(infra::db::Database& db, const infra::clock::Clock& clock,
+              const infra::crypto::BlindIndex& index)
       : db_(db), clock_(clock), index_(index) {}
 
   // Seconds until the window ends if `subject` already used up `limit`, else nullopt.
-  boost::asio::awaitable<std::optional<std::chrono::seconds>> exhausted(const Limit& limit, std::string_view subject);
+  boost::asio::awaitable<std::optional<std::chrono::seconds>> exhausted(const Limit& limit,
+                                                                        std::string_view subject);
   // Counts one hit (a failed login).
   boost::asio::awaitable<void> hit(const Limit& limit, std::string_view subject);
   // Forgets the subject's hits (a successful login).

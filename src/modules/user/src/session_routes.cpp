@@ -12,7 +12,8 @@ namespace http = infra::http;
 using infra::db::Tx;
 
 constexpr infra::db::Statement kFindLogin{
-    "users_find_login", "SELECT id::text, password_hash, status, role FROM users.accounts WHERE username = $1"};
+    "users_find_login",
+    "SELECT id::text, password_hash, status, role FROM users.accounts WHERE username = $1"};
 constexpr const char* kRehash =
     "UPDATE users.accounts SET password_hash = :hash, updated_at = now() WHERE id = CAST(:id AS uuid)";
 constexpr const char* kClaimRefresh =
@@ -21,9 +22,11 @@ constexpr const char* kClaimRefresh =
     " a.id::text, a.role"
     " FROM users.refresh_tokens r JOIN users.sessions s ON s.id = r.session_id JOIN users.accounts a ON a.id = s.user_id"
     " WHERE r.token_hash = :hash FOR UPDATE OF r";
-constexpr const char* kSpendRefresh = "UPDATE users.refresh_tokens SET spent_at = now() WHERE token_hash = :hash";
+constexpr const char* kSpendRefresh =
+    "UPDATE users.refresh_tokens SET spent_at = now() WHERE token_hash = :hash";
 http::Problem invalid_credentials() {
-  return http::Problem(401, "invalid_credentials", "Invalid credentials", "The username or password is wrong.");
+  return http::Problem(401, "invalid_credentials", "Invalid credentials",
+                       "The username or password is wrong.");
 }
 
 // The client's address without its port: the subject of the per-address login limit.
@@ -68,7 +71,8 @@ boost::asio::awaitable<http::Response> login(UserContext& ctx, http::Request& re
   }
   co_await ctx.limiter.reset(per_user, *username);
   std::optional<std::string> rehashed;
-  if (ctx.passwords.needs_rehash(std::string(rows.text(0, 1)))) rehashed = co_await ctx.passwords.hash(*password);
+  if (ctx.passwords.needs_rehash(std::string(rows.text(0, 1))))
+    rehashed = co_await ctx.passwords.hash(*password);
   auto open = [&](Tx& tx) {
     if (rehashed) tx.sql() << kRehash, soci::use(*rehashed), soci::use(id);
     return open_session(ctx, tx, id, role);
@@ -119,8 +123,9 @@ void register_session_routes(http::Router& router, UserContext& ctx) {
   using http::Method;
   router.add(Method::kPost, "/api/v1/auth/login", [&ctx](http::Request& r) { return login(ctx, r); });
   router.add(Method::kPost, "/api/v1/auth/refresh", [&ctx](http::Request& r) { return refresh(ctx, r); });
-  router.add(Method::kPost, "/api/v1/auth/logout", [&ctx](http::Request& r) { return logout(ctx, r); },
-             http::Access::signed_in());
+  router.add(
+      Method::kPost, "/api/v1/auth/logout", [&ctx](http::Request& r) { return logout(ctx, r); },
+      http::Access::signed_in());
 }
 
 }  // namespace shop::user

@@ -15,7 +15,8 @@ constexpr const char* kStoreRefresh =
 constexpr const char* kRevoke =
     "UPDATE users.sessions SET revoked_at = now() WHERE id = CAST(:id AS uuid) AND revoked_at IS NULL";
 constexpr const char* kRevokeAllBut =
-    "UPDATE users.sessions SET revoked_at = now() WHERE user_id = CAST(:user_id AS uuid) AND revoked_at IS NULL"
+    "UPDATE users.sessions SET revoked_at = now() WHERE user_id = CAST(:user_id AS uuid) AND revoked_at IS "
+    "NULL"
     " AND id::text <> :keep";
 constexpr infra::db::Statement kLiveSession{
     "users_live_session",
@@ -24,7 +25,8 @@ constexpr infra::db::Statement kLiveSession{
 
 }  // namespace
 
-boost::json::object open_session(UserContext& ctx, infra::db::Tx& tx, const std::string& user_id, const std::string& role) {
+boost::json::object open_session(UserContext& ctx, infra::db::Tx& tx, const std::string& user_id,
+                                 const std::string& role) {
   std::string session_id;
   tx.sql() << kOpenSession, soci::use(user_id), soci::into(session_id);
   return issue_tokens(ctx, tx, user_id, role, session_id);
@@ -50,13 +52,16 @@ boost::json::object issue_tokens(UserContext& ctx, infra::db::Tx& tx, const std:
           {"refresh_expires_in", ctx.options.refresh_ttl.count()}};
 }
 
-void revoke_session(infra::db::Tx& tx, const std::string& session_id) { tx.sql() << kRevoke, soci::use(session_id); }
+void revoke_session(infra::db::Tx& tx, const std::string& session_id) {
+  tx.sql() << kRevoke, soci::use(session_id);
+}
 
 void revoke_sessions_of(infra::db::Tx& tx, const std::string& user_id, const std::string& keep) {
   tx.sql() << kRevokeAllBut, soci::use(user_id), soci::use(keep);
 }
 
-boost::asio::awaitable<std::optional<infra::http::Caller>> authenticate(const UserContext& ctx, std::string token) {
+boost::asio::awaitable<std::optional<infra::http::Caller>> authenticate(const UserContext& ctx,
+                                                                        std::string token) {
   const auto claims = ctx.signer.verify(token, std::chrono::floor<std::chrono::seconds>(ctx.clock.now()));
   if (!claims) co_return std::nullopt;
   const auto rows = co_await ctx.db.query(kLiveSession, claims->session_id);

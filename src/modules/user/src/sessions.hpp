@@ -13,7 +13,8 @@
 namespace shop::user {
 
 // Opens a session for the user and returns the token pair as the API answers it.
-boost::json::object open_session(UserContext& ctx, infra::db::Tx& tx, const std::string& user_id, const std::string& role);
+boost::json::object open_session(UserContext& ctx, infra::db::Tx& tx, const std::string& user_id,
+                                 const std::string& role);
 
 // A new token pair for a live session: a fresh refresh token stored, an access token signed.
 boost::json::object issue_tokens(UserContext& ctx, infra::db::Tx& tx, const std::string& user_id,
@@ -25,6 +26,7 @@ void revoke_sessions_of(infra::db::Tx& tx, const std::string& user_id, const std
 
 // The caller of a valid access token whose session is live and whose account is active; the role
 // is read afresh, so a role change applies to the next request.
-boost::asio::awaitable<std::optional<infra::http::Caller>> authenticate(const UserContext& ctx, std::string token);
+boost::asio::awaitable<std::optional<infra::http::Caller>> authenticate(const UserContext& ctx,
+                                                                        std::string token);
 
 }  // namespace shop::user

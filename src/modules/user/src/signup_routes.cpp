@@ -33,7 +33,8 @@ constexpr const char* kFindForVerification =
     " FROM users.accounts a LEFT JOIN users.verification_codes v ON v.user_id = a.id"
     " WHERE a.username = :username FOR UPDATE OF a";
 constexpr const char* kCountFailure =
-    "UPDATE users.verification_codes SET failed_attempts = failed_attempts + 1 WHERE user_id = CAST(:id AS uuid)";
+    "UPDATE users.verification_codes SET failed_attempts = failed_attempts + 1 WHERE user_id = CAST(:id AS "
+    "uuid)";
 constexpr const char* kActivate =
     "UPDATE users.accounts SET status = 'active', updated_at = now() WHERE id = CAST(:id AS uuid)";
 constexpr const char* kDeleteCode = "DELETE FROM users.verification_codes WHERE user_id = CAST(:id AS uuid)";
@@ -73,9 +74,9 @@ boost::asio::awaitable<http::Response> signup(UserContext& ctx, http::Request& r
     const auto bidx = email_index(ctx.index, input.email);
     const auto name_ct = seal(ctx.cipher, input.name, "users.accounts.name", id);
     const auto phone_ct = seal(ctx.cipher, input.phone, "users.accounts.phone", id);
-    soci::statement insert = (tx.sql().prepare << kInsertAccount, soci::use(id), soci::use(input.username),
-                              soci::use(hash), soci::use(email_ct), soci::use(bidx), soci::use(name_ct),
-                              soci::use(phone_ct));
+    soci::statement insert =
+        (tx.sql().prepare << kInsertAccount, soci::use(id), soci::use(input.username), soci::use(hash),
+         soci::use(email_ct), soci::use(bidx), soci::use(name_ct), soci::use(phone_ct));
     insert.execute(true);
     if (insert.get_affected_rows() == 0) {
       long long taken = 0;
@@ -94,7 +95,8 @@ boost::asio::awaitable<http::Response> signup(UserContext& ctx, http::Request& r
     case SignupOutcome::kCreated:
       break;
   }
-  co_return http::json_response(201, {{"id", id}, {"username", input.username}, {"status", "pending_verification"}})
+  co_return http::json_response(
+      201, {{"id", id}, {"username", input.username}, {"status", "pending_verification"}})
       .header("Location", "/api/v1/me");
 }
 
@@ -103,9 +105,13 @@ enum class VerifyOutcome { kActive, kInvalid, kExpired, kTooMany };
 boost::asio::awaitable<http::Response> verify_email(UserContext& ctx, http::Request& req) {
   http::JsonInput in(req);
   auto username = in.root().text("username", {.min = 1, .max = 64});
-  auto code = in.root().text("code", {.min = 6, .max = 6, .check = [](std::string_view c) {
-                                        return std::all_of(c.begin(), c.end(), [](char d) { return d >= '0' && d <= '9'; });
-                                      },
+  auto code = in.root().text("code", {.min = 6,
+                                      .max = 6,
+                                      .check =
+                                          [](std::string_view c) {
+                                            return std::all_of(c.begin(), c.end(),
+                                                               [](char d) { return d >= '0' && d <= '9'; });
+                                          },
                                       .check_message = "must be 6 digits"});
   in.finish();
   auto verify = [&](Tx& tx) {
@@ -113,15 +119,16 @@ boost::asio::awaitable<http::Response> verify_email(UserContext& ctx, http::Requ
     int expired = 0, failed = 0;
     soci::indicator code_present = soci::i_null;
     const long long now = infra::clock::epoch_microseconds(ctx.clock.now());
-    tx.sql() << kFindForVerification, soci::use(now), soci::use(*username), soci::into(id), soci::into(status),
-        soci::into(stored, code_present), soci::into(expired), soci::into(failed);
+    tx.sql() << kFindForVerification, soci::use(now), soci::use(*username), soci::into(id),
+        soci::into(status), soci::into(stored, code_present), soci::into(expired), soci::into(failed);
     if (!tx.sql().got_data()) return VerifyOutcome::kInvalid;
     if (status == "active") return VerifyOutcome::kActive;  // verifying twice is harmless
     if (status != "pending_verification" || code_present != soci::i_ok) return VerifyOutcome::kInvalid;
     if (failed >= ctx.options.limits.verify_attempts) return VerifyOutcome::kTooMany;
     if (expired != 0) return VerifyOutcome::kExpired;
     const auto expected = code_hash(ctx, id, *code);
-    if (stored.size() != expected.size() || sodium_memcmp(stored.data(), expected.data(), stored.size()) != 0) {
+    if (stored.size() != expected.size() ||
+        sodium_memcmp(stored.data(), expected.data(), stored.size()) != 0) {
       tx.sql() << kCountFailure, soci::use(id);
       return VerifyOutcome::kInvalid;
     }
@@ -161,7 +168,9 @@ boost::asio::awaitable<http::Response> resend_verification(UserContext& ctx, htt
     return 0;
   };
   const long long wait = co_await ctx.db.transact(resend);
-  if (wait > 0) throw too_many("too_many_requests", std::chrono::seconds(wait), "A code was sent less than a minute ago.");
+  if (wait > 0)
+    throw too_many("too_many_requests", std::chrono::seconds(wait),
+                   "A code was sent less than a minute ago.");
   co_return http::json_response(202, {{"status", "sent"}});
 }
 
@@ -182,7 +191,8 @@ void register_signup_routes(http::Router& router, UserContext& ctx) {
   router.add(Method::kGet, "/api/v1/users/username-availability",
              [&ctx](http::Request& r) { return username_availability(ctx, r); });
   router.add(Method::kPost, "/api/v1/users", [&ctx](http::Request& r) { return signup(ctx, r); });
-  router.add(Method::kPost, "/api/v1/users/verify-email", [&ctx](http::Request& r) { return verify_email(ctx, r); });
+  router.add(Method::kPost, "/api/v1/users/verify-email",
+             [&ctx](http::Request& r) { return verify_email(ctx, r); });
   router.add(Method::kPost, "/api/v1/users/resend-verification",
              [&ctx](http::Request& r) { return resend_verification(ctx, r); });
 }

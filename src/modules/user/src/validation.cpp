@@ -9,21 +9,22 @@ using infra::http::Presence;
 using infra::http::TextRule;
 
 bool valid_username(std::string_view username) {
-  return username.size() >= 4 && username.size() <= 20 && std::all_of(username.begin(), username.end(), [](char c) {
-           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-         });
+  return username.size() >= 4 && username.size() <= 20 &&
+         std::all_of(username.begin(), username.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
 }
 
 bool valid_email(std::string_view email) {
   const auto at = email.find('@');
   if (at == std::string_view::npos || at == 0 || at != email.rfind('@') || email.size() > 254) return false;
   const auto domain = email.substr(at + 1);
-  if (domain.empty() || domain.find('.') == std::string_view::npos || domain.front() == '.' || domain.back() == '.') {
+  if (domain.empty() || domain.find('.') == std::string_view::npos || domain.front() == '.' ||
+      domain.back() == '.') {
     return false;
   }
   return std::none_of(email.begin(), email.end(), [](char c) {
-    return std::isspace(static_cast<unsigned char>(c)) || std::iscntrl(static_cast<unsigned char>(c)) || c == '<' ||
-           c == '>' || c == ',' || c == ';';
+    return std::isspace(static_cast<unsigned char>(c)) || std::iscntrl(static_cast<unsigned char>(c)) ||
+           c == '<' || c == '>' || c == ',' || c == ';';
   });
 }
 
@@ -35,7 +36,8 @@ std::optional<std::string> normalize_phone(std::string_view phone) {
     digits += c;
   }
   // Dashes, if any, must sit where the canonical form has them.
-  if (phone.find('-') != std::string_view::npos && (phone.size() != 13 || phone[3] != '-' || phone[8] != '-')) {
+  if (phone.find('-') != std::string_view::npos &&
+      (phone.size() != 13 || phone[3] != '-' || phone[8] != '-')) {
     return std::nullopt;
   }
   if (digits.size() != 11 || !digits.starts_with("010")) return std::nullopt;
@@ -60,17 +62,28 @@ std::string normalize_email(std::string_view email) {
 }
 
 TextRule username_rule(Presence presence) {
-  return {.min = 4, .max = 20, .presence = presence, .check = valid_username,
+  return {.min = 4,
+          .max = 20,
+          .presence = presence,
+          .check = valid_username,
           .check_message = "must be 4 to 20 of a-z, 0-9 and _"};
 }
-TextRule password_rule(Presence presence) { return {.min = 8, .max = 128, .presence = presence}; }
+TextRule password_rule(Presence presence) {
+  return {.min = 8, .max = 128, .presence = presence};
+}
 TextRule email_rule() {
-  return {.min = 3, .max = 254, .check = [](std::string_view e) { return valid_email(normalize_email(e)); },
+  return {.min = 3,
+          .max = 254,
+          .check = [](std::string_view e) { return valid_email(normalize_email(e)); },
           .check_message = "must be an e-mail address"};
 }
-TextRule name_rule(Presence presence) { return {.min = 1, .max = 50, .presence = presence}; }
+TextRule name_rule(Presence presence) {
+  return {.min = 1, .max = 50, .presence = presence};
+}
 TextRule phone_rule(Presence presence) {
-  return {.min = 10, .max = 13, .presence = presence,
+  return {.min = 10,
+          .max = 13,
+          .presence = presence,
           .check = [](std::string_view p) { return normalize_phone(p).has_value(); },
           .check_message = "must be a Korean mobile number such as 010-1234-5678"};
 }

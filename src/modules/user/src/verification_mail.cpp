@@ -21,7 +21,8 @@ std::string code_hash(const UserContext& ctx, const std::string& user_id, const 
   return to_bytea(ctx.index.compute("verification:" + user_id, code));
 }
 
-void issue_verification_code(UserContext& ctx, infra::db::Tx& tx, const std::string& user_id, const std::string& email) {
+void issue_verification_code(UserContext& ctx, infra::db::Tx& tx, const std::string& user_id,
+                             const std::string& email) {
   const std::string code = fmt::format("{:06}", randombytes_uniform(1'000'000));
   const auto now = ctx.clock.now();
   const long long now_us = infra::clock::epoch_microseconds(now);
@@ -29,13 +30,14 @@ void issue_verification_code(UserContext& ctx, infra::db::Tx& tx, const std::str
   const std::string hash = code_hash(ctx, user_id, code);
   tx.sql() << kStoreCode, soci::use(user_id), soci::use(hash), soci::use(now_us), soci::use(expires_us);
   const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(ctx.options.code_ttl).count();
-  ctx.mail.queue(tx, {.from = ctx.options.mail_from,
-                      .to = email,
-                      .subject = "Your shopd verification code",
-                      .body = fmt::format("Your verification code is:\n\n{}\n\nIt is valid for {} minutes. If you did "
-                                          "not sign up for shopd, ignore this mail.",
-                                          code, std::max<long long>(1, minutes)),
-                      .message_id = ""});
+  ctx.mail.queue(
+      tx, {.from = ctx.options.mail_from,
+           .to = email,
+           .subject = "Your shopd verification code",
+           .body = fmt::format("Your verification code is:\n\n{}\n\nIt is valid for {} minutes. If you did "
+                               "not sign up for shopd, ignore this mail.",
+                               code, std::max<long long>(1, minutes)),
+           .message_id = ""});
 }
 
 }  // namespace shop::user

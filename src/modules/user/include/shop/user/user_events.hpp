@@ -22,14 +22,14 @@ struct UserWithdrawn {
 };
 
 template <class E>
-  requires std::same_as<E, UserRegistered> || std::same_as<E, UserWithdrawn>
+requires std::same_as<E, UserRegistered> || std::same_as<E, UserWithdrawn>
 void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const E& e) {
   v = {{"user_id", e.user_id}};
 }
 
 template <class E>
-  requires std::same_as<E, UserRegistered> || std::same_as<E, UserWithdrawn>
-E tag_invoke(boost::json::value_to_tag<E>, const boost::json::value& v) {
+requires std::same_as<E, UserRegistered> || std::same_as<E, UserWithdrawn> E
+tag_invoke(boost::json::value_to_tag<E>, const boost::json::value& v) {
   return E{boost::json::value_to<std::string>(v.at("user_id"))};
 }
 

@@ -54,8 +54,9 @@ class UserModule {
   // `shopd create-admin` and `shopd seed-demo`: an active account with this role, blocking. Throws
   // std::invalid_argument naming the field for invalid input, std::runtime_error if the username
   // or e-mail is taken.
-  virtual std::string create_account(const std::string& username, const std::string& password, const std::string& email,
-                                     const std::string& name, const std::string& phone, Role role) = 0;
+  virtual std::string create_account(const std::string& username, const std::string& password,
+                                     const std::string& email, const std::string& name,
+                                     const std::string& phone, Role role) = 0;
 };
 
 std::unique_ptr<UserModule> make_user_module(UserDeps deps);

@@ -23,7 +23,8 @@ class SystemClock final : public Clock {
 // Stands still until told to move; safe to read and move from several threads.
 class ManualClock final : public Clock {
  public:
-  explicit ManualClock(TimePoint start = std::chrono::system_clock::now()) : ticks_(start.time_since_epoch().count()) {}
+  explicit ManualClock(TimePoint start = std::chrono::system_clock::now())
+      : ticks_(start.time_since_epoch().count()) {}
   TimePoint now() const override { return TimePoint(TimePoint::duration(ticks_.load())); }
   void advance(std::chrono::system_clock::duration by) { ticks_ += by.count(); }
   void set(TimePoint to) { ticks_ = to.time_since_epoch().count(); }

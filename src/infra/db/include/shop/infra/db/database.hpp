@@ -4,8 +4,8 @@
 #include "shop/infra/db/query.hpp"
 #include "shop/infra/exec/worker_pool.hpp"
 
-#include <boost/asio/awaitable.hpp>
 #include <soci/soci.h>
+#include <boost/asio/awaitable.hpp>
 
 #include <chrono>
 #include <condition_variable>
@@ -45,8 +45,8 @@ class Session {
   // then parses and plans it once instead of on every call. Q is constructed from soci::session&
   // and holds the variables it binds, declared before the soci::statement that binds them:
   //   struct FindName {
-  //     explicit FindName(soci::session& sql) : st((sql.prepare << kFindName, soci::use(id), soci::into(name))) {}
-  //     long long id = 0; std::string name; soci::statement st;
+  //     explicit FindName(soci::session& sql) : st((sql.prepare << kFindName, soci::use(id),
+  //     soci::into(name))) {} long long id = 0; std::string name; soci::statement st;
   //   };
   //   auto& q = session.prepared<FindName>(); q.id = 7; if (q.st.execute(true)) use(q.name);
   template <class Q>
@@ -68,10 +68,10 @@ class Tx : public Session {
 };
 
 struct DatabaseOptions {
-  std::string url;                                  // libpq connection string or URI
-  std::size_t pool_size = 8;                        // connections, and worker threads
-  std::size_t read_pool_size = 4;                   // connections for query(), driven from I/O threads
-  int max_attempts = 5;                             // for serialization failures and deadlocks
+  std::string url;                 // libpq connection string or URI
+  std::size_t pool_size = 8;       // connections, and worker threads
+  std::size_t read_pool_size = 4;  // connections for query(), driven from I/O threads
+  int max_attempts = 5;            // for serialization failures and deadlocks
   std::chrono::milliseconds statement_timeout{30'000};
 };
 
@@ -116,8 +116,8 @@ class Database {
   }
   template <class F>
   std::invoke_result_t<F&, Session&> autocommit_blocking(F& fn) {
-    return with_result<std::invoke_result_t<F&, Session&>, Session>(fn,
-                                                                     [this](auto&& body) { run_autocommit(body); });
+    return with_result<std::invoke_result_t<F&, Session&>, Session>(
+        fn, [this](auto&& body) { run_autocommit(body); });
   }
 
   // The libpq keyword connection string, for the few users that need a connection of their own
@@ -145,10 +145,8 @@ class Database {
 
   static std::string query_parameter(std::string_view text) { return std::string(text); }
   template <class I>
-    requires std::is_integral_v<I>
-  static std::string query_parameter(I value) {
-    return std::to_string(value);
-  }
+  requires std::is_integral_v<I>
+  static std::string query_parameter(I value) { return std::to_string(value); }
   boost::asio::awaitable<QueryResult> query_text(const Statement& statement, std::vector<std::string> params);
   void run_transaction(const std::function<void(Tx&)>& body);
   void run_autocommit(const std::function<void(Session&)>& body);

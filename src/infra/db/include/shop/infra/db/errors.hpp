@@ -8,7 +8,8 @@ namespace shop::infra::db {
 
 class DbError : public std::runtime_error {
  public:
-  DbError(const std::string& what, std::string sqlstate) : std::runtime_error(what), sqlstate_(std::move(sqlstate)) {}
+  DbError(const std::string& what, std::string sqlstate)
+      : std::runtime_error(what), sqlstate_(std::move(sqlstate)) {}
   const std::string& sqlstate() const { return sqlstate_; }
 
  private:

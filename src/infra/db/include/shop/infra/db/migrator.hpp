@@ -32,7 +32,7 @@ std::vector<Migration> load_migrations(std::span<const EmbeddedFile> files);
 struct MigrationStatus {
   std::vector<const Migration*> pending;
   std::vector<const Migration*> edited;  // applied with another checksum
-  std::vector<int> unknown;               // applied versions this binary does not have (a newer one ran)
+  std::vector<int> unknown;              // applied versions this binary does not have (a newer one ran)
 };
 
 class Migrator {

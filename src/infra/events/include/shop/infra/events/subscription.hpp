@@ -3,8 +3,8 @@
 #include "shop/infra/db/database.hpp"
 #include "shop/infra/events/event.hpp"
 
-#include <boost/json/value_to.hpp>
 #include <fmt/format.h>
+#include <boost/json/value_to.hpp>
 
 #include <functional>
 #include <map>

@@ -28,8 +28,8 @@ struct Caller {
 
 struct Request {
   Method method = Method::kGet;
-  std::string target;  // as sent: path and query
-  std::string path;    // percent-decoded path
+  std::string target;                                      // as sent: path and query
+  std::string path;                                        // percent-decoded path
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   Headers headers;
   std::string body;
@@ -63,6 +63,7 @@ Response text_response(unsigned status, std::string content_type, std::string bo
 Response no_content();
 
 // Splits "a/b?x=1&y=%20" into the decoded path and query pairs; false if the encoding is invalid.
-bool parse_target(std::string_view target, std::string& path, std::vector<std::pair<std::string, std::string>>& query);
+bool parse_target(std::string_view target, std::string& path,
+                  std::vector<std::pair<std::string, std::string>>& query);
 
 }  // namespace shop::infra::http
