@@ -23,15 +23,21 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr const char* kSchema =
-    "DROP TABLE IF EXISTS public.bench_orders, public.bench_effects;"
-    "CREATE TABLE public.bench_orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, n int NOT NULL);"
-    "CREATE TABLE public.bench_effects (event_id text NOT NULL, subscriber text NOT NULL);"
-    "TRUNCATE shopd.event_deliveries, shopd.outbox_events, shopd.event_subscriptions;";
-constexpr const char* kInsertOrder = "INSERT INTO public.bench_orders (n) VALUES (:n)";
-constexpr const char* kRecordEffect =
-    "INSERT INTO public.bench_effects (event_id, subscriber) VALUES (:id, :s)";
-constexpr const char* kCountEffects = "SELECT count(*) FROM public.bench_effects";
+using shop::infra::db::Statement;
+
+constexpr Statement kReset[] = {
+    {"bench.drop", "DROP TABLE IF EXISTS public.bench_orders, public.bench_effects"},
+    {"bench.create_orders",
+     "CREATE TABLE public.bench_orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, n int NOT NULL)"},
+    {"bench.create_effects",
+     "CREATE TABLE public.bench_effects (event_id text NOT NULL, subscriber text NOT NULL)"},
+    {"bench.truncate_outbox",
+     "TRUNCATE shopd.event_deliveries, shopd.outbox_events, shopd.event_subscriptions"},
+};
+constexpr Statement kInsertOrder{"bench.insert_order", "INSERT INTO public.bench_orders (n) VALUES ($1)"};
+constexpr Statement kRecordEffect{"bench.record_effect",
+                                  "INSERT INTO public.bench_effects (event_id, subscriber) VALUES ($1, $2)"};
+constexpr Statement kCountEffects{"bench.count_effects", "SELECT count(*) FROM public.bench_effects"};
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -47,7 +53,7 @@ double run_commands(Database& db, int count, int threads, bool with_event) {
     workers.emplace_back([&] {
       for (int n = next++; n < count; n = next++) {
         auto command = [n, with_event](Tx& tx) {
-          tx.sql() << kInsertOrder, soci::use(n);
+          tx.exec(kInsertOrder, n);
           if (with_event) events::publish(tx, "bench.OrderPlaced", 1, boost::json::object{{"n", n}});
         };
         db.transact_blocking(command);
@@ -59,10 +65,8 @@ double run_commands(Database& db, int count, int threads, bool with_event) {
 }
 
 long long effects(Database& db) {
-  long long n = 0;
-  auto count = [&](shop::infra::db::Session& s) { s.sql() << kCountEffects, soci::into(n); };
-  db.autocommit_blocking(count);
-  return n;
+  auto count = [](Tx& tx) { return tx.query(kCountEffects)[0].integer(0); };
+  return db.transact_blocking(count);
 }
 
 void wait_for_effects(Database& db, long long expected) {
@@ -71,9 +75,7 @@ void wait_for_effects(Database& db, long long expected) {
 
 events::Subscription recording(const std::string& name) {
   events::Subscription s(name);
-  s.on("bench.OrderPlaced", [name](Tx& tx, const events::Event& e) {
-    tx.sql() << kRecordEffect, soci::use(e.id), soci::use(name);
-  });
+  s.on("bench.OrderPlaced", [name](Tx& tx, const events::Event& e) { tx.exec(kRecordEffect, e.id, name); });
   return s;
 }
 
@@ -82,8 +84,10 @@ struct Setup {
       : db({.url = url, .pool_size = 8, .read_pool_size = 1}),
         dispatcher(db, clock,
                    {.threads = 2, .batch_size = batch_size, .poll_interval = std::chrono::milliseconds(20)}) {
-    auto reset = [](shop::infra::db::Session& s) { s.execute_script(kSchema); };
-    db.autocommit_blocking(reset);
+    auto reset = [](Tx& tx) {
+      for (const auto& statement : kReset) tx.exec(statement);
+    };
+    db.transact_blocking(reset);
     dispatcher.add(recording("bench.first"));
     dispatcher.add(recording("bench.second"));
     dispatcher.register_subscriptions();

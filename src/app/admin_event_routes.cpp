@@ -54,10 +54,10 @@ void register_admin_event_routes(http::Router& router, infra::db::Database& db,
         const auto after = parse_id(req.query_param("cursor").value_or("0"));
         if (!after) errors.push_back({"cursor", "is not a cursor this endpoint gave"});
         if (!errors.empty()) throw http::Problem(400, "validation_failed", "Invalid request", "", errors);
-        auto fetch = [&](infra::db::Session& s) {
+        auto fetch = [&](infra::db::Tx& s) {
           return events::list_dead_letters(s, static_cast<std::size_t>(*limit), *after);
         };
-        const auto page = co_await db.autocommit(fetch);
+        const auto page = co_await db.transact(fetch);
         boost::json::array items;
         for (const auto& d : page.items) items.push_back(to_json(d));
         co_return http::json_response(

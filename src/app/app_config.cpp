@@ -2,13 +2,15 @@
 
 #include <filesystem>
 #include <thread>
+#include <vector>
 
 namespace shop::app {
 namespace {
 
 using infra::config::Knob;
 
-constexpr Knob kKnobs[] = {
+// The application's own knobs; each module declares its own, next to its code.
+constexpr Knob kAppKnobs[] = {
     {"env", "SHOPD_ENV", "development",
      "development or production; production never auto-migrates and refuses to start without secret keys"},
     {"server.listen", "SHOPD_LISTEN", "127.0.0.1:8080",
@@ -59,18 +61,6 @@ constexpr Knob kKnobs[] = {
     {"passwords.ops_limit", "SHOPD_PASSWORD_OPS_LIMIT", "2", "Argon2id passes (t); at least 2"},
     {"passwords.memory_mib", "SHOPD_PASSWORD_MEMORY_MIB", "19", "Argon2id memory (m) in MiB; at least 19"},
     {"passwords.threads", "SHOPD_PASSWORD_THREADS", "", "threads hashing passwords (default: one per core)"},
-    {"auth.access_ttl", "SHOPD_ACCESS_TTL", "15m", "lifetime of an access token"},
-    {"auth.refresh_ttl", "SHOPD_REFRESH_TTL", "14d",
-     "lifetime of a refresh token (each use issues a new one)"},
-    {"auth.code_ttl", "SHOPD_VERIFICATION_CODE_TTL", "10m", "lifetime of an e-mail verification code"},
-    {"auth.resend_interval", "SHOPD_VERIFICATION_RESEND_INTERVAL", "1m",
-     "least time between two verification mails"},
-    {"auth.verify_attempts", "SHOPD_VERIFICATION_ATTEMPTS", "5", "wrong codes before a code is void"},
-    {"auth.login_per_username", "SHOPD_LOGIN_LIMIT_PER_USERNAME", "10",
-     "failed logins per username per window"},
-    {"auth.login_per_address", "SHOPD_LOGIN_LIMIT_PER_ADDRESS", "50",
-     "failed logins per client address per window"},
-    {"auth.login_window", "SHOPD_LOGIN_LIMIT_WINDOW", "15m", "the window of the login limits"},
     {"log.level", "SHOPD_LOG_LEVEL", "info", "debug, info, warn or error"},
     {"secrets.keys", "SHOPD_SECRET_KEYS", "",
      "secret key ring, \"ID:BASE64KEY,...\" (the last is current); set it in the environment, never in a "
@@ -91,12 +81,18 @@ std::optional<std::string> config_path(std::optional<std::string> explicit_path)
 }  // namespace
 
 std::span<const Knob> knobs() {
-  return kKnobs;
+  static const std::vector<Knob> all = [] {
+    std::vector<Knob> v(std::begin(kAppKnobs), std::end(kAppKnobs));
+    for (const auto module_knobs : {user::user_knobs()})
+      v.insert(v.end(), module_knobs.begin(), module_knobs.end());
+    return v;
+  }();
+  return all;
 }
 
 AppConfig load_config(std::optional<std::string> explicit_path) {
   using infra::config::Settings;
-  const auto s = Settings::load(kKnobs, config_path(std::move(explicit_path)), Settings::process_env());
+  const auto s = Settings::load(knobs(), config_path(std::move(explicit_path)), Settings::process_env());
   AppConfig c;
 
   const auto env = s.string("env");
@@ -169,17 +165,7 @@ AppConfig load_config(std::optional<std::string> explicit_path) {
       static_cast<std::size_t>(s.integer("passwords.memory_mib", 19, 4096)) * 1024 * 1024;
   c.password_threads =
       static_cast<std::size_t>(s.has("passwords.threads") ? s.integer("passwords.threads", 1, 256) : cores);
-  using std::chrono::duration_cast;
-  using std::chrono::seconds;
-  c.users.access_ttl = duration_cast<seconds>(s.duration("auth.access_ttl", seconds(10)));
-  c.users.refresh_ttl = duration_cast<seconds>(s.duration("auth.refresh_ttl", c.users.access_ttl));
-  c.users.code_ttl = duration_cast<seconds>(s.duration("auth.code_ttl", seconds(1)));
-  c.users.limits.resend_interval = duration_cast<seconds>(s.duration("auth.resend_interval", seconds(1)));
-  c.users.limits.verify_attempts = static_cast<int>(s.integer("auth.verify_attempts", 1, 100));
-  c.users.limits.login_per_username = static_cast<int>(s.integer("auth.login_per_username", 1, 1'000'000));
-  c.users.limits.login_per_address = static_cast<int>(s.integer("auth.login_per_address", 1, 1'000'000));
-  c.users.limits.login_window = duration_cast<seconds>(s.duration("auth.login_window", seconds(1)));
-  c.users.mail_from = c.mail.from;
+  c.users = user::read_user_options(s, c.mail.from);
 
   const auto level = infra::log::parse_level(s.string("log.level"));
   if (!level) s.reject("log.level", "must be debug, info, warn or error");

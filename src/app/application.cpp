@@ -7,6 +7,7 @@
 
 #include "shop/infra/events/retention.hpp"
 #include "shop/infra/http/problem.hpp"
+#include "shop/infra/http/problems.hpp"
 #include "shop/infra/http/server.hpp"
 #include "shop/infra/log/log.hpp"
 #include "shop/infra/mail/mail_outbox.hpp"
@@ -41,6 +42,12 @@ std::optional<infra::http::Response> map_infrastructure_error(std::exception_ptr
                                 "The request conflicted with concurrent ones; try again.")
         .header("Retry-After", "1")
         .to_response();
+  } catch (const infra::db::Conflict& e) {
+    // A unique constraint caught what a module's own checks did not (a race they do not handle):
+    // the request clashes with existing data, which is the client's to resolve, not a fault.
+    log::warn("app", "unhandled conflict", {{"statement", e.statement()}, {"sqlstate", e.sqlstate()}});
+    return infra::http::conflict("conflict", "Conflict", "The request conflicts with existing data.")
+        .to_response();
   } catch (...) {
     return std::nullopt;
   }
@@ -68,11 +75,13 @@ std::unique_ptr<infra::mail::MailTransport> make_mail_transport(const MailConfig
 // retention counted in days.
 constexpr auto kPurgeInterval = std::chrono::hours(1);
 
+constexpr infra::db::Statement kPing{"app.ping", "SELECT 1"};
+
 }  // namespace
 
 Application::Application(AppConfig config, infra::crypto::KeyRing keys)
     : config_(std::move(config)),
-      db_(config_.database),
+      db_(config_.database, &metrics_),
       migrator_(db_, infra::db::load_migrations(embedded_migrations())),
       keys_(std::move(keys)),
       cipher_(keys_),
@@ -89,6 +98,7 @@ Application::Application(AppConfig config, infra::crypto::KeyRing keys)
   register_admin_event_routes(router_, db_, clock_);
   users_->register_routes(router_);
   router_.set_authenticator(users_->authenticator());
+  users_->register_jobs(scheduler_);
   dispatcher_.add(mail_queue_.sender(*mail_));
   scheduler_.every("events.purge", kPurgeInterval, [this](infra::db::Tx& tx) {
     const auto purged = infra::events::purge_handled(tx, clock_.now() - config_.events_retention);
@@ -100,8 +110,8 @@ bool Application::wait_for_database() {
   const auto deadline = std::chrono::steady_clock::now() + config_.database_wait;
   for (;;) {
     try {
-      auto ping = [](infra::db::Session& s) { s.sql() << "SELECT 1"; };
-      db_.autocommit_blocking(ping);
+      auto ping = [](infra::db::Tx& tx) { tx.query(kPing); };
+      db_.transact_blocking(ping);
       return true;
     } catch (const infra::db::Unavailable& e) {
       if (std::chrono::steady_clock::now() >= deadline) {

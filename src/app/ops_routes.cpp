@@ -34,7 +34,7 @@ void register_ops_routes(infra::http::Router& router, OpsDeps deps) {
     if (shared->latest_migration != nullptr) {
       try {
         const auto applied = co_await shared->db.query(kAppliedChecksum, shared->latest_migration->version);
-        if (applied.rows() != 1 || applied.text(0, 0) != shared->latest_migration->checksum) {
+        if (applied.size() != 1 || applied[0].text(0) != shared->latest_migration->checksum) {
           reason = "migrations are not current";
         }
       } catch (const infra::db::Unavailable& e) {

@@ -15,7 +15,6 @@ using shop::infra::http::Presence;
 using shop::infra::http::Problem;
 using shop::infra::http::Request;
 using shop::infra::http::TextRule;
-using shop::infra::http::utf8_length;
 
 namespace {
 
@@ -264,30 +263,4 @@ TEST_CASE("FieldReader::reject adds a cross-field error", "[unit][json_input]") 
   CHECK(doc->code() == "validation_failed");
   CHECK(doc->fields() == std::vector<std::string>{"to"});
   CHECK(doc->message_for("to") == "must not be before from");
-}
-
-TEST_CASE("utf8_length counts code points and rejects broken sequences", "[unit][json_input]") {
-  CHECK(utf8_length("") == 0u);
-  CHECK(utf8_length("abc") == 3u);
-  CHECK(utf8_length("한글") == 2u);
-  CHECK(utf8_length("é") == 1u);
-  CHECK(utf8_length("\xF0\x9F\x98\x80") == 1u);  // U+1F600, four bytes
-  CHECK(utf8_length("a\xE2\x82\xAC"
-                    "b") == 3u);  // a€b
-  CHECK_FALSE(utf8_length("\xff"));
-  CHECK_FALSE(utf8_length("\x80"));          // a lone continuation byte
-  CHECK_FALSE(utf8_length("\xE2\x82"));      // truncated
-  CHECK_FALSE(utf8_length("\xE2\x28\xA1"));  // bad continuation
-  CHECK_FALSE(utf8_length("abc\xC3"));       // truncated at the end
-}
-
-TEST_CASE("utf8_length rejects overlong forms, surrogates and code points above U+10FFFF",
-          "[unit][json_input]") {
-  // None of these is valid UTF-8 (RFC 3629 section 3), so none has a length.
-  CHECK_FALSE(utf8_length("\xC0\x80"));          // overlong NUL
-  CHECK_FALSE(utf8_length("\xC1\xBF"));          // overlong U+007F
-  CHECK_FALSE(utf8_length("\xE0\x80\xAF"));      // overlong '/'
-  CHECK_FALSE(utf8_length("\xED\xA0\x80"));      // U+D800, a UTF-16 surrogate
-  CHECK_FALSE(utf8_length("\xF4\x90\x80\x80"));  // U+110000
-  CHECK_FALSE(utf8_length("\xF5\x80\x80\x80"));  // lead byte never used
 }

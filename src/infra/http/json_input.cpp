@@ -35,41 +35,6 @@ boost::json::object parse_object(const Request& request) {
 
 }  // namespace
 
-std::optional<std::size_t> utf8_length(std::string_view text) {
-  // Well-formed UTF-8 per RFC 3629 / Unicode table 3-7: no overlong forms, no surrogates, at most U+10FFFF.
-  std::size_t count = 0;
-  for (std::size_t i = 0; i < text.size(); ++count) {
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]); };
-    const unsigned char c = byte(0);
-    std::size_t len = 0;
-    unsigned char lo = 0x80;  // allowed range of the second byte
-    unsigned char hi = 0xBF;
-    if (c < 0x80) {
-      len = 1;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return std::nullopt;
-    }
-    if (i + len > text.size()) return std::nullopt;
-    for (std::size_t k = 1; k < len; ++k) {
-      const unsigned char min = k == 1 ? lo : 0x80;
-      const unsigned char max = k == 1 ? hi : 0xBF;
-      if (byte(k) < min || byte(k) > max) return std::nullopt;
-    }
-    i += len;
-  }
-  return count;
-}
-
 FieldReader::FieldReader(const boost::json::object& object, std::string prefix,
                          std::vector<FieldError>& errors)
     : object_(object), prefix_(std::move(prefix)), errors_(errors) {}
@@ -97,18 +62,11 @@ std::optional<std::string> FieldReader::text(std::string_view field, const TextR
     return std::nullopt;
   }
   std::string text(value->as_string());
-  const auto length = utf8_length(text);
-  if (!length) {
-    reject(field, "must be valid UTF-8");
-  } else if (*length < rule.min || *length > rule.max) {
-    reject(field, rule.min == rule.max ? fmt::format("must be {} characters long", rule.min)
-                                       : fmt::format("must be {} to {} characters long", rule.min, rule.max));
-  } else if (rule.check && !rule.check(text)) {
-    reject(field, std::string(rule.check_message));
-  } else {
-    return text;
+  if (auto error = domain::text_error(text, rule)) {
+    reject(field, std::move(*error));
+    return std::nullopt;
   }
-  return std::nullopt;
+  return text;
 }
 
 std::optional<std::int64_t> FieldReader::integer(std::string_view field, std::int64_t min, std::int64_t max,

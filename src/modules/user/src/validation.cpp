@@ -4,9 +4,13 @@
 #include <cctype>
 
 namespace shop::user {
+namespace {
 
-using infra::http::Presence;
-using infra::http::TextRule;
+bool all_digits(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
 
 bool valid_username(std::string_view username) {
   return username.size() >= 4 && username.size() <= 20 &&
@@ -69,11 +73,12 @@ TextRule username_rule(Presence presence) {
           .check_message = "must be 4 to 20 of a-z, 0-9 and _"};
 }
 TextRule password_rule(Presence presence) {
-  return {.min = 8, .max = 128, .presence = presence};
+  return {.min = 8, .max = 128, .presence = presence, .kind = infra::domain::TextKind::kAny};
 }
-TextRule email_rule() {
+TextRule email_rule(Presence presence) {
   return {.min = 3,
           .max = 254,
+          .presence = presence,
           .check = [](std::string_view e) { return valid_email(normalize_email(e)); },
           .check_message = "must be an e-mail address"};
 }
@@ -86,6 +91,24 @@ TextRule phone_rule(Presence presence) {
           .presence = presence,
           .check = [](std::string_view p) { return normalize_phone(p).has_value(); },
           .check_message = "must be a Korean mobile number such as 010-1234-5678"};
+}
+TextRule zip_code_rule(Presence presence) {
+  return {.min = 5, .max = 5, .presence = presence, .check = all_digits, .check_message = "must be 5 digits"};
+}
+TextRule recipient_rule(Presence presence) {
+  return {.min = 1, .max = 50, .presence = presence};
+}
+TextRule address_line_rule(Presence presence, std::size_t min) {
+  return {.min = min, .max = 200, .presence = presence};
+}
+TextRule account_username_rule() {
+  return {.min = 1, .max = 64};
+}
+TextRule login_username_rule() {
+  return {.min = 1, .max = 64, .kind = infra::domain::TextKind::kAny};
+}
+TextRule presented_password_rule() {
+  return {.min = 1, .max = 128, .kind = infra::domain::TextKind::kAny};
 }
 
 }  // namespace shop::user

@@ -1,12 +1,12 @@
 #pragma once
 
+#include "shop/infra/domain/text_rule.hpp"
 #include "shop/infra/http/message.hpp"
 #include "shop/infra/http/problem.hpp"
 
 #include <boost/json/object.hpp>
 
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -22,16 +22,8 @@
 //   in.finish();  // throws Problem 400 if anything was wrong
 namespace shop::infra::http {
 
-enum class Presence { kRequired, kOptional };
-
-struct TextRule {
-  std::size_t min = 0;  // in Unicode code points
-  std::size_t max = 10'000;
-  Presence presence = Presence::kRequired;
-  // An extra check and the message when it fails, e.g. a pattern.
-  std::function<bool(std::string_view)> check = {};
-  std::string_view check_message = {};
-};
+using domain::Presence;
+using domain::TextRule;
 
 class FieldReader {
  public:
@@ -72,8 +64,5 @@ class JsonInput {
   std::vector<FieldError> errors_;
   FieldReader root_;
 };
-
-// Counts UTF-8 code points; nullopt if the text is not valid UTF-8.
-std::optional<std::size_t> utf8_length(std::string_view text);
 
 }  // namespace shop::infra::http

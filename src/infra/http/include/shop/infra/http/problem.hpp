@@ -1,5 +1,6 @@
 #pragma once
 
+#include "shop/infra/domain/field_error.hpp"
 #include "shop/infra/http/message.hpp"
 
 #include <exception>
@@ -10,10 +11,7 @@
 // error; the server turns it, and every other failure, into `application/problem+json`.
 namespace shop::infra::http {
 
-struct FieldError {
-  std::string field;  // "items[2].quantity"
-  std::string message;
-};
+using domain::FieldError;
 
 class Problem : public std::exception {
  public:
