@@ -1,6 +1,7 @@
 #pragma once
 
 #include "shop/infra/domain/text_rule.hpp"
+#include "shop/infra/domain/uuid.hpp"
 
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 // and the same normal forms values are stored and compared in.
 namespace shop::user {
 
+using infra::domain::is_uuid;
 using infra::domain::Presence;
 using infra::domain::TextRule;
 
@@ -35,8 +37,6 @@ bool valid_username(std::string_view username);
 bool valid_email(std::string_view email);
 // "01012345678", "010-1234-5678" -> "010-1234-5678"; nullopt if not a Korean mobile number.
 std::optional<std::string> normalize_phone(std::string_view phone);
-// True for the text form of a UUID (path parameters are checked before they reach SQL).
-bool is_uuid(std::string_view text);
 // Trimmed and lower-cased: the form the blind index is computed over.
 std::string normalize_email(std::string_view email);
 
