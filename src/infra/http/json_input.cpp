@@ -95,6 +95,42 @@ std::optional<bool> FieldReader::boolean(std::string_view field, Presence presen
   return value->as_bool();
 }
 
+std::optional<std::vector<std::string>> FieldReader::texts(std::string_view field, const TextRule& rule,
+                                                           std::size_t max_items, Presence presence) {
+  const auto* value = find(field, presence);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_array() || value->as_array().size() > max_items) {
+    reject(field, fmt::format("must be an array of at most {} strings", max_items));
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  bool valid = true;
+  for (std::size_t i = 0; i < value->as_array().size(); ++i) {
+    const auto& item = value->as_array()[i];
+    const auto item_field = fmt::format("{}[{}]", field, i);
+    if (!item.is_string()) {
+      reject(item_field, "must be a string");
+      valid = false;
+      continue;
+    }
+    std::string text(item.as_string());
+    if (auto error = domain::text_error(text, rule)) {
+      reject(item_field, std::move(*error));
+      valid = false;
+    } else {
+      out.push_back(std::move(text));
+    }
+  }
+  if (!valid) return std::nullopt;
+  return out;
+}
+
+bool FieldReader::is_null(std::string_view field) {
+  asked_.emplace(field);
+  const auto* value = object_.if_contains(field);
+  return value != nullptr && value->is_null();
+}
+
 void FieldReader::report_unknown(std::vector<FieldError>& unknown) const {
   for (const auto& entry : object_) {
     if (!asked_.contains(entry.key())) unknown.push_back({path(entry.key()), "is not a known field"});

@@ -33,6 +33,13 @@ class FieldReader {
   std::optional<std::int64_t> integer(std::string_view field, std::int64_t min, std::int64_t max,
                                       Presence presence = Presence::kRequired);
   std::optional<bool> boolean(std::string_view field, Presence presence = Presence::kRequired);
+  // An array of at most `max_items` strings, each held to `rule` (an error names "field[2]").
+  std::optional<std::vector<std::string>> texts(std::string_view field, const TextRule& rule,
+                                                std::size_t max_items,
+                                                Presence presence = Presence::kRequired);
+  // True if the field is present as JSON null: how a PATCH clears an optional value. Read it
+  // before the field's typed reader, which would refuse the null.
+  bool is_null(std::string_view field);
   // Adds an error for a field, for checks that span fields.
   void reject(std::string_view field, std::string message);
   // Fields present but never asked for; called by JsonInput::finish.
