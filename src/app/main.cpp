@@ -111,8 +111,11 @@ int run(int argc, char** argv) {
   shop::app::Application app(std::move(config), std::move(*keys));
   if (command == "routes") {
     for (const auto& route : app.router().routes()) {
-      // Third column: who may call it, as `anyone`, `signed_in` or `roles:admin,seller`.
-      std::string access = route.access.authenticated ? "signed_in" : "anyone";
+      // Third column: who may call it, as `anyone`, `anyone_or_signed_in`, `signed_in` or
+      // `roles:admin,seller`.
+      std::string access = route.access.authenticated ? "signed_in"
+                           : route.access.identifies  ? "anyone_or_signed_in"
+                                                      : "anyone";
       if (!route.access.allowed_roles.empty()) {
         access = "roles:";
         for (std::size_t i = 0; i < route.access.allowed_roles.size(); ++i) {

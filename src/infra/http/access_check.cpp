@@ -32,7 +32,7 @@ Problem unauthorized(bool token_presented) {
 }  // namespace
 
 boost::asio::awaitable<void> check_access(const Router& router, const Access& access, Request& request) {
-  if (!access.authenticated) co_return;
+  if (!access.authenticated && !(access.identifies && request.header("Authorization"))) co_return;
   auto token = bearer_token(request);
   if (!token) throw unauthorized(request.header("Authorization").has_value());
   if (!router.authenticator()) throw unauthorized(true);

@@ -21,11 +21,16 @@ using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
 //   router.add(Method::kPut, "/api/v1/admin/users/{id}/role", handler, Access::roles({"admin"}));
 // A route that needs a caller answers 401 (with WWW-Authenticate: Bearer) without a valid bearer
 // token and 403 when the caller's role is not listed.
+// A public route that answers its caller more (a product's owner sees its stock in full) is
+// Access::anyone_or_signed_in(): without a token it runs anonymously, with one the token must be
+// valid (401 otherwise) and sets the caller.
 struct Access {
   bool authenticated = false;
   std::vector<std::string> allowed_roles;  // empty: any authenticated caller
+  bool identifies = false;                 // not authenticated, but a bearer token names the caller
 
   static Access anyone() { return {}; }
+  static Access anyone_or_signed_in() { return {false, {}, true}; }
   static Access signed_in() { return {true, {}}; }
   static Access roles(std::vector<std::string> allowed) { return {true, std::move(allowed)}; }
 };
