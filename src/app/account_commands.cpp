@@ -1,4 +1,5 @@
-// `shopd create-admin` and `shopd seed-demo`: accounts made by the operator, not through the API.
+// `shopd create-admin` and `shopd seed-demo`: accounts (and demo products) made by the operator, not
+// through the API.
 #include "application.hpp"
 
 #include "shop/infra/crypto/opaque_token.hpp"
@@ -120,6 +121,16 @@ int Application::seed_demo() {
       return 1;
     }
   }
+  // The seller's products, for one made now or by an earlier run (the products' ids are fixed, so
+  // a second run adds none).
+  const auto seller = run_to_completion(users_->account_id("demo_seller"));
+  if (!seller) {
+    std::cerr << "shopd seed-demo: demo_seller is not an active account\n";
+    return 1;
+  }
+  const auto products = run_to_completion(catalog_->seed_demo_products(*seller));
+  std::cout << "demo products for demo_seller: " << products << " created"
+            << (products == 0 ? " (they exist already)" : ", one of them a limited sale") << "\n";
   return 0;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "shop/catalog/catalog_module.hpp"
 #include "shop/infra/config/settings.hpp"
 #include "shop/infra/crypto/password_hasher.hpp"
 #include "shop/infra/db/database.hpp"
@@ -8,6 +9,7 @@
 #include "shop/infra/log/log.hpp"
 #include "shop/infra/mail/mail.hpp"
 #include "shop/user/user_module.hpp"
+#include "shop/wishlist/wishlist_module.hpp"
 
 #include <optional>
 #include <span>
@@ -37,6 +39,8 @@ struct AppConfig {
   infra::crypto::PasswordCost password_cost = infra::crypto::PasswordCost::interactive_default();
   std::size_t password_threads = 2;
   user::UserOptions users;
+  catalog::CatalogOptions catalog;
+  wishlist::WishlistOptions wishlist;
   infra::log::Level log_level = infra::log::Level::kInfo;
   // Where the secret keys come from: the text itself, a file, or (development only) a key file
   // generated on first use.

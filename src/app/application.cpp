@@ -6,11 +6,13 @@
 #include "ops_routes.hpp"
 
 #include "shop/infra/events/retention.hpp"
+#include "shop/infra/events/subscription.hpp"
 #include "shop/infra/http/problem.hpp"
 #include "shop/infra/http/problems.hpp"
 #include "shop/infra/http/server.hpp"
 #include "shop/infra/log/log.hpp"
 #include "shop/infra/mail/mail_outbox.hpp"
+#include "shop/user/user_events.hpp"
 
 #include <fmt/format.h>
 #include <boost/asio/io_context.hpp>
@@ -91,15 +93,24 @@ Application::Application(AppConfig config, infra::crypto::KeyRing keys)
       passwords_(config_.password_cost, password_pool_),
       dispatcher_(db_, clock_, config_.events, &metrics_),
       scheduler_(db_, clock_, &metrics_),
-      users_(user::make_user_module({db_, clock_, keys_, passwords_, mail_queue_, config_.users})) {
+      users_(user::make_user_module({db_, clock_, keys_, passwords_, mail_queue_, config_.users})),
+      catalog_(catalog::make_catalog_module({db_, clock_, config_.catalog, &metrics_})),
+      wishlist_(wishlist::make_wishlist_module({db_, clock_, catalog_->catalog(), config_.wishlist})) {
   register_pool_metrics(metrics_, db_);
   register_ops_routes(router_,
                       {db_, migrator_.latest(), metrics_, build_openapi_document(openapi_fragments())});
   register_admin_event_routes(router_, db_, clock_);
   users_->register_routes(router_);
+  catalog_->register_routes(router_);
+  wishlist_->register_routes(router_);
   router_.set_authenticator(users_->authenticator());
   users_->register_jobs(scheduler_);
   dispatcher_.add(mail_queue_.sender(*mail_));
+  dispatcher_.add(
+      infra::events::Subscription(std::string(wishlist::kWithdrawnUserSubscriber))
+          .on<user::UserWithdrawn>([this](infra::db::Tx& tx, const user::UserWithdrawn& withdrawn) {
+            wishlist_->forget_user(tx, withdrawn.user_id);
+          }));
   scheduler_.every("events.purge", kPurgeInterval, [this](infra::db::Tx& tx) {
     const auto purged = infra::events::purge_handled(tx, clock_.now() - config_.events_retention);
     if (purged > 0) log::info("events", "purged handled events", {{"events", purged}});
@@ -164,6 +175,7 @@ int Application::serve() {
   dispatcher_.register_subscriptions();
   if (config_.events.threads > 0) dispatcher_.start();
   scheduler_.start(config_.scheduler_tick);
+  catalog_->start();
   log::info("app", "background work started",
             {{"event_threads", config_.events.threads},
              {"mail", config_.mail.transport == MailConfig::Transport::kSmtp ? "smtp" : "file"}});
@@ -182,6 +194,7 @@ int Application::serve() {
   // In-flight deliveries and jobs finish; anything not yet committed is due again at the next start.
   dispatcher_.stop();
   scheduler_.stop();
+  catalog_->stop();
   log::info("app", "stopped");
   return 0;
 }

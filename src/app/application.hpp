@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include "shop/catalog/catalog_module.hpp"
 #include "shop/infra/clock/clock.hpp"
 #include "shop/infra/crypto/field_cipher.hpp"
 #include "shop/infra/crypto/key_ring.hpp"
@@ -16,6 +17,7 @@
 #include "shop/infra/metrics/registry.hpp"
 #include "shop/infra/scheduler/scheduler.hpp"
 #include "shop/user/user_module.hpp"
+#include "shop/wishlist/wishlist_module.hpp"
 
 #include <memory>
 #include <span>
@@ -61,6 +63,8 @@ class Application {
   infra::events::Dispatcher dispatcher_;
   infra::scheduler::Scheduler scheduler_;
   std::unique_ptr<user::UserModule> users_;
+  std::unique_ptr<catalog::CatalogModule> catalog_;
+  std::unique_ptr<wishlist::WishlistModule> wishlist_;
 };
 
 }  // namespace shop::app

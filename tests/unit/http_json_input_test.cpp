@@ -264,3 +264,28 @@ TEST_CASE("FieldReader::reject adds a cross-field error", "[unit][json_input]") 
   CHECK(doc->fields() == std::vector<std::string>{"to"});
   CHECK(doc->message_for("to") == "must not be before from");
 }
+
+TEST_CASE("FieldReader::texts reads an array of strings and names each bad item", "[unit][json_input]") {
+  JsonInput in(json_request(R"({"urls":["a1","b2"],"tags":["ok","",7],"many":["x","y","z"],"one":"x"})"));
+  auto& root = in.root();
+  CHECK(root.texts("urls", {.min = 1, .max = 5}, 2) == std::vector<std::string>{"a1", "b2"});
+  CHECK_FALSE(root.texts("tags", {.min = 1, .max = 5}, 5));
+  CHECK_FALSE(root.texts("many", {.min = 1, .max = 5}, 2));
+  CHECK_FALSE(root.texts("one", {.min = 1, .max = 5}, 2));
+  CHECK_FALSE(root.texts("absent", {.min = 1, .max = 5}, 2, Presence::kOptional));
+  const auto doc = problem_of([&] { in.finish(); });
+  REQUIRE(doc);
+  CHECK(doc->fields() == std::vector<std::string>{"tags[1]", "tags[2]", "many", "one"});
+  CHECK(doc->message_for("tags[2]") == "must be a string");
+  CHECK(doc->message_for("many") == "must be an array of at most 2 strings");
+}
+
+TEST_CASE("FieldReader::is_null tells a cleared field from an absent one", "[unit][json_input]") {
+  JsonInput in(json_request(R"({"limit":null,"note":"x"})"));
+  auto& root = in.root();
+  CHECK(root.is_null("limit"));
+  CHECK_FALSE(root.is_null("note"));
+  CHECK_FALSE(root.is_null("absent"));
+  CHECK(root.text("note", {.presence = Presence::kOptional}) == "x");
+  CHECK_NOTHROW(in.finish());  // a null that was asked about is a known field
+}

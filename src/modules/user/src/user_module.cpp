@@ -11,6 +11,8 @@
 namespace shop::user {
 namespace {
 
+constexpr infra::db::Statement kAccountId{
+    "users.account_id", "SELECT id FROM users.accounts WHERE username = $1 AND status = 'active'"};
 constexpr infra::db::Statement kContact{
     "users.contact",
     "SELECT username, email_ct, name_ct FROM users.accounts WHERE id = $1 AND status = 'active'"};
@@ -76,6 +78,12 @@ class Module final : public UserModule {
                            .role = account.role,
                            .active = true};
     co_return co_await user::create_account(ctx_, std::move(request));
+  }
+
+  boost::asio::awaitable<std::optional<std::string>> account_id(std::string username) override {
+    const auto row = (co_await ctx_.db.query(kAccountId, username)).first();
+    if (!row) co_return std::nullopt;
+    co_return row->string(0);
   }
 
  private:

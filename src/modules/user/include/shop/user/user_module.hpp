@@ -92,6 +92,9 @@ class UserModule {
   // the new account's id.
   virtual boost::asio::awaitable<infra::domain::Outcome<std::string, AccountRefused>> create_account(
       OperatorAccount account) = 0;
+  // The id of the active account with this username, for operator commands (seed-demo gives the
+  // demo seller's products to an account an earlier run made).
+  virtual boost::asio::awaitable<std::optional<std::string>> account_id(std::string username) = 0;
 };
 
 std::unique_ptr<UserModule> make_user_module(UserDeps deps);
