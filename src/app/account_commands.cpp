@@ -2,10 +2,8 @@
 #include "application.hpp"
 
 #include "shop/infra/crypto/opaque_token.hpp"
+#include "shop/infra/exec/run_blocking.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 
 #include <termios.h>
 #include <unistd.h>
@@ -37,20 +35,6 @@ std::string read_password() {
   return password;
 }
 
-// Runs one of the user module's coroutines to completion on this thread: the commands use the very
-// code the API runs.
-template <class T>
-T run_to_completion(boost::asio::awaitable<T> work) {
-  boost::asio::io_context io;
-  std::optional<T> result;
-  auto done = boost::asio::co_spawn(
-      io, [&]() -> boost::asio::awaitable<void> { result.emplace(co_await std::move(work)); },
-      boost::asio::use_future);
-  io.run();
-  done.get();  // rethrows what the work threw
-  return std::move(*result);
-}
-
 std::string describe(const user::AccountRefused& refused) {
   switch (refused.reason) {
     case user::AccountRefused::Reason::kInvalid: {
@@ -79,7 +63,7 @@ int Application::create_admin(std::span<const std::string> args) {
   if (!wait_for_database() || !migrations_ready()) return 1;
   // Database failures are not caught here: main() reports them and exits non-zero.
   user::OperatorAccount admin{.username = args[1], .password = password, .role = user::Role::kAdmin};
-  const auto created = run_to_completion(users_->create_account(std::move(admin)));
+  const auto created = infra::exec::run_blocking(users_->create_account(std::move(admin)));
   if (!created) {
     std::cerr << "shopd create-admin: " << describe(created.error()) << "\n";
     return 1;
@@ -108,7 +92,7 @@ int Application::seed_demo() {
                                   .name = d.name,
                                   .phone = d.phone,
                                   .role = d.role};
-    const auto created = run_to_completion(users_->create_account(std::move(account)));
+    const auto created = infra::exec::run_blocking(users_->create_account(std::move(account)));
     const auto role = user::role_name(d.role);
     if (created) {
       std::cout << "  " << role << "\t" << d.username << "\t" << password << "\n";
