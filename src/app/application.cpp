@@ -81,6 +81,7 @@ constexpr infra::db::Statement kPing{"app.ping", "SELECT 1"};
 
 Application::Application(AppConfig config, infra::crypto::KeyRing keys)
     : config_(std::move(config)),
+      openapi_json_(build_openapi_document(openapi_fragments())),
       db_(config_.database, &metrics_),
       migrator_(db_, infra::db::load_migrations(embedded_migrations())),
       keys_(std::move(keys)),
@@ -94,7 +95,7 @@ Application::Application(AppConfig config, infra::crypto::KeyRing keys)
       users_(user::make_user_module({db_, clock_, keys_, passwords_, mail_queue_, config_.users})) {
   register_pool_metrics(metrics_, db_);
   register_ops_routes(router_,
-                      {db_, migrator_.latest(), metrics_, build_openapi_document(openapi_fragments())});
+                      {db_, migrator_.latest(), metrics_, openapi_json_});
   register_admin_event_routes(router_, db_, clock_);
   users_->register_routes(router_);
   router_.set_authenticator(users_->authenticator());

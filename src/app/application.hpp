@@ -41,12 +41,15 @@ class Application {
   int create_admin(std::span<const std::string> args);
   int seed_demo();
   const infra::http::Router& router() const { return router_; }
+  // The OpenAPI document /openapi.json serves (`shopd openapi` prints it, for linters).
+  const std::string& openapi_json() const { return openapi_json_; }
 
  private:
   bool wait_for_database();
   bool migrations_ready();
 
   AppConfig config_;
+  std::string openapi_json_;
   infra::clock::SystemClock clock_;
   infra::metrics::Registry metrics_;
   infra::db::Database db_;
