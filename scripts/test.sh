@@ -4,8 +4,9 @@
 # Usage: scripts/test.sh [CTEST_ARGS...]     e.g. scripts/test.sh -R http
 # Env:   SHOP_TEST_CONFIGS="release asan"    the configurations to build and test
 # Tests get SHOPD_TEST_PG_URL=postgresql://postgres@127.0.0.1:PORT/postgres (trust auth).
-# The checks (clang-format, source boundaries) run first and take seconds; a failed check fails
-# the run, but the builds and tests still run, so one run shows everything that is wrong.
+# The checks (clang-format, source boundaries, clang-tidy on the module interface headers) run
+# first and take seconds; a failed check fails the run, but the builds and tests still run, so one
+# run shows everything that is wrong.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
@@ -39,6 +40,8 @@ built=()
 for c in "${configs[@]}"; do
   if shop_build_config "$c"; then built+=("$c"); else result[$c]="FAIL (build failed)"; fi
 done
+# Needs a compile database: build/release's when it was built, else it configures one.
+run_check interface-headers scripts/tidy.sh --headers
 
 trap shop_throwaway_cleanup EXIT
 trap 'exit 130' INT
