@@ -126,7 +126,7 @@ TEST_CASE("usernames and e-mail addresses are unique even under concurrent signu
   CHECK(query_value(shop.db().url(), "SELECT count(*) FROM users.accounts") == "3");
 }
 
-TEST_CASE("verification codes die after wrong tries and expire", "[http][users]") {
+TEST_CASE("verification codes die after wrong tries and expire", "[http][users][slow]") {
   Shop shop(shop::test::EnvList{{"SHOPD_VERIFICATION_CODE_TTL", "2s"},
                                 {"SHOPD_VERIFICATION_RESEND_INTERVAL", "1s"}});
   REQUIRE(shop.signup("guesser", "g@example.com").status == 201);
