@@ -19,9 +19,10 @@
 #   - a module's targets link another module's implementation or wiring target,
 #   - an API target links anything but other modules' API targets, shop_infra_* targets and the
 #     header libraries, or its own module's implementation or wiring,
+#   - a shop_infra_* target links any module target (infrastructure knows no module),
 #   - a target other than shop_app, the module's own implementation and the executables under
 #     tests/ links a wiring target, or one other than shop_app and those executables links a
-#     module's implementation (infrastructure knows no module).
+#     module's implementation.
 include_guard(GLOBAL)
 
 set_property(GLOBAL PROPERTY SHOP_API_HEADER_LIBS Boost::json Boost::headers fmt::fmt)
@@ -151,6 +152,8 @@ function(_shop_check_module_boundaries)
           list(APPEND errors "${target} links ${dep_text}: an API target may link only other modules' \
 shop_<x>_api targets, shop_infra_* targets and header libraries (${header_text})")
         endif()
+      elseif(target MATCHES "^shop_infra_" AND dep_module)
+        list(APPEND errors "${target} links ${dep_text}: infrastructure knows no module")
       elseif(own_module AND dep_module AND NOT dep_module STREQUAL own_module
              AND NOT dep_part STREQUAL "api")
         list(APPEND errors "${target} links ${dep_text}: \
