@@ -3,8 +3,8 @@
 #   - modules reach the database only through src/infra/db: no <soci/...> and no soci:: in
 #     src/modules/, and src/infra/db's public headers do not name SOCI either;
 #   - libsodium is src/infra/crypto's business: no <sodium.h> and no sodium_*/randombytes_*/crypto_*
-#     calls anywhere else in src/ and bench/ (tests/unit/crypto_*_test.cpp may use it as the oracle
-#     they check the crypto area against);
+#     calls anywhere else in src/ and bench/ (tests/ may: the crypto tests check the area against
+#     libsodium itself);
 #   - a module includes another module's public headers only (shop/<x>/... that lives in
 #     src/modules/<x>/include/), never its wiring/ or src/; infrastructure includes no module at all.
 # Comments are ignored, so a header may still say why it hides SOCI.
