@@ -14,7 +14,6 @@
 using shop::test::code_of;
 using shop::test::query_value;
 using shop::test::Shop;
-using shop::test::ShopdProcess;
 using namespace std::chrono_literals;
 
 namespace {
@@ -177,8 +176,8 @@ TEST_CASE("login answers the same for an unknown user and a wrong password", "[h
 TEST_CASE("failed logins are limited per username across two shopd processes", "[http][users][sessions]") {
   Shop shop(shop::test::EnvList{{"SHOPD_LOGIN_LIMIT_PER_USERNAME", "3"}});
   shop.member("target_user");
-  ShopdProcess second(shop.env());
-  const auto second_port = second.wait_until_listening();
+  const auto second = shop.start_another();
+  const auto second_port = second->port();
   auto attempt = [&](std::uint16_t port, const char* password) {
     return shop::test::http_request(
         port, "POST", "/api/v1/auth/login",
@@ -418,10 +417,8 @@ TEST_CASE("a login rehashes a password stored under an older Argon2id cost", "[h
                        "SELECT password_hash FROM users.accounts WHERE username = 'old_hash'");
   };
   CHECK_THAT(stored(), Catch::Contains("t=3"));
-  auto env = shop.env();
-  env.emplace_back("SHOPD_PASSWORD_OPS_LIMIT", "2");  // the later value wins
-  ShopdProcess upgraded(env);
-  const auto port = upgraded.wait_until_listening();
+  const auto upgraded = shop.start_another({{"SHOPD_PASSWORD_OPS_LIMIT", "2"}});  // the later value wins
+  const auto port = upgraded->port();
   const auto login = shop::test::http_request(port, "POST", "/api/v1/auth/login",
                                               R"({"username":"old_hash","password":"correct horse"})",
                                               {{"Content-Type", "application/json"}});
