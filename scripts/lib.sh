@@ -15,12 +15,17 @@ shop_log() { printf '==> %s\n' "$*" >&2; }
 shop_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # shop_build NAME CMAKE_ARGS...: configure build/NAME with Ninja, then build it.
+# With ccache installed, compiles go through it (CMakeLists.txt sets it up for sharing): its cache
+# (ccache's default, ~/.cache/ccache, unless CCACHE_DIR says otherwise) outlives build directories,
+# so a fresh clone or `rm -rf build` rebuilds from it.
 # Joined with && (not left to set -e) so the status is right inside `if`.
 shop_build() {
   local name=$1
   shift
+  local -a launcher=()
+  if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
   shop_log "configure and build build/$name"
-  cmake -S "$SHOP_ROOT" -B "$SHOP_ROOT/build/$name" -G Ninja "$@" &&
+  cmake -S "$SHOP_ROOT" -B "$SHOP_ROOT/build/$name" -G Ninja "${launcher[@]}" "$@" &&
     cmake --build "$SHOP_ROOT/build/$name"
 }
 

@@ -4,7 +4,6 @@
 #include "shop/infra/crypto/opaque_token.hpp"
 #include "shop/infra/exec/run_blocking.hpp"
 
-
 #include <termios.h>
 #include <unistd.h>
 

@@ -94,8 +94,7 @@ Application::Application(AppConfig config, infra::crypto::KeyRing keys)
       scheduler_(db_, clock_, &metrics_),
       users_(user::make_user_module({db_, clock_, keys_, passwords_, mail_queue_, config_.users})) {
   register_pool_metrics(metrics_, db_);
-  register_ops_routes(router_,
-                      {db_, migrator_.latest(), metrics_, openapi_json_});
+  register_ops_routes(router_, {db_, migrator_.latest(), metrics_, openapi_json_});
   register_admin_event_routes(router_, db_, clock_);
   users_->register_routes(router_);
   router_.set_authenticator(users_->authenticator());

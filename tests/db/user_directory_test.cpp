@@ -6,7 +6,6 @@
 #include "shop/infra/exec/run_blocking.hpp"
 #include "shop/infra/exec/worker_pool.hpp"
 
-
 #include "support/project_migrations.hpp"
 #include "support/test_database.hpp"
 

@@ -4,6 +4,7 @@
 
 #include "support/eventually.hpp"
 #include "support/http_client.hpp"
+#include "support/problem_assertions.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -16,6 +17,7 @@
 #include <thread>
 
 namespace http = shop::infra::http;
+using shop::test::code_of;
 using shop::test::http_request;
 using shop::test::HttpConnection;
 using std::chrono_literals::operator""ms;
@@ -65,10 +67,6 @@ struct TestServer {
   std::unique_ptr<http::Server> server;
   std::uint16_t port = 0;
 };
-
-std::string code_of(const shop::test::HttpResponse& r) {
-  return std::string(r.json().at("code").as_string());
-}
 
 }  // namespace
 

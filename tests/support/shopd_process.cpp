@@ -1,5 +1,7 @@
 #include "support/shopd_process.hpp"
 
+#include "support/temp_dir.hpp"
+
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <signal.h>
@@ -9,7 +11,6 @@
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -46,13 +47,6 @@ pid_t spawn(const std::vector<std::string>& args, const EnvList& env, const std:
     ::_exit(127);
   }
   return pid;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 std::optional<int> reap(pid_t pid, std::chrono::milliseconds timeout) {

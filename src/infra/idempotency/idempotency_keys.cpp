@@ -25,14 +25,15 @@ constexpr Statement kFind{"idempotency.find",
 constexpr Statement kStore{"idempotency.store",
                            "UPDATE shopd.idempotency_keys SET status = $3, content_type = $4, body = $5"
                            " WHERE owner_id = $1 AND key = $2"};
-constexpr Statement kPurge{
-    "idempotency.purge",
-    "DELETE FROM shopd.idempotency_keys WHERE (owner_id, key) IN (SELECT owner_id, key FROM shopd.idempotency_keys"
-    " WHERE created_at < $1 LIMIT 5000)"};
+constexpr Statement kPurge{"idempotency.purge",
+                           "DELETE FROM shopd.idempotency_keys WHERE (owner_id, key) IN (SELECT owner_id, "
+                           "key FROM shopd.idempotency_keys"
+                           " WHERE created_at < $1 LIMIT 5000)"};
 
 std::string read_key(const http::Request& request) {
   const auto key = request.header("Idempotency-Key");
-  const bool printable = key && std::all_of(key->begin(), key->end(), [](char c) { return c >= 0x21 && c <= 0x7e; });
+  const bool printable =
+      key && std::all_of(key->begin(), key->end(), [](char c) { return c >= 0x21 && c <= 0x7e; });
   if (!key || key->empty() || key->size() > 255 || !printable) {
     throw http::Problem(400, "idempotency_key_required", "Idempotency-Key required",
                         "Send an Idempotency-Key header of 1 to 255 printable ASCII characters.");
@@ -51,14 +52,15 @@ std::string request_fingerprint(const http::Request& request) {
   const auto body = boost::json::parse(request.body, ec);
   // A body that is not JSON is compared as sent; the handler refuses it anyway.
   const std::string canonical = ec ? request.body : boost::json::serialize(body);
-  return crypto::sha256_hex(std::string(http::method_name(request.method)) + " " + request.route + "\n" + canonical);
+  return crypto::sha256_hex(std::string(http::method_name(request.method)) + " " + request.route + "\n" +
+                            canonical);
 }
 
 IdempotencyKeys::IdempotencyKeys(db::Database& db, const clock::Clock& clock, metrics::Registry* metrics)
     : db_(db), clock_(clock), metrics_(metrics) {}
 
 boost::asio::awaitable<http::Response> IdempotencyKeys::run(const http::Request& request, std::string owner,
-                                                          Work work) const {
+                                                            Work work) const {
   const std::string key = read_key(request);
   const std::string fingerprint = request_fingerprint(request);
   enum class Kind { kDone, kReplayed, kReused };
@@ -80,8 +82,9 @@ boost::asio::awaitable<http::Response> IdempotencyKeys::run(const http::Request&
   }
   if (kind == Kind::kReplayed) {
     if (metrics_ != nullptr) {
-      metrics_->counter("shopd_idempotent_replays_total", "Requests answered from an earlier response by key.",
-                        {{"route", request.route}})
+      metrics_
+          ->counter("shopd_idempotent_replays_total", "Requests answered from an earlier response by key.",
+                    {{"route", request.route}})
           .add();
     }
     response.header("Idempotent-Replayed", "true");
@@ -89,6 +92,8 @@ boost::asio::awaitable<http::Response> IdempotencyKeys::run(const http::Request&
   co_return response;
 }
 
-std::int64_t IdempotencyKeys::purge(db::Tx& tx, clock::TimePoint cutoff) const { return tx.exec(kPurge, cutoff); }
+std::int64_t IdempotencyKeys::purge(db::Tx& tx, clock::TimePoint cutoff) const {
+  return tx.exec(kPurge, cutoff);
+}
 
 }  // namespace shop::infra::idempotency

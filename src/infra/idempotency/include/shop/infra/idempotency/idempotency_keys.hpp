@@ -37,7 +37,8 @@ class IdempotencyKeys {
   // caller's user id. Throws Problem 400 when the header is missing or not 1..255 printable ASCII,
   // 422 when the key was used for another request.
   using Work = std::function<http::Response(db::Tx&)>;
-  boost::asio::awaitable<http::Response> run(const http::Request& request, std::string owner, Work work) const;
+  boost::asio::awaitable<http::Response> run(const http::Request& request, std::string owner,
+                                             Work work) const;
 
   // Deletes keys older than `cutoff`, a batch at a time; returns how many.
   std::int64_t purge(db::Tx& tx, clock::TimePoint cutoff) const;
