@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+using shop::test::EnvList;
 using shop::test::expect_problem;
 using shop::test::HttpResponse;
 using shop::test::Shop;
@@ -44,7 +45,7 @@ std::map<unsigned, int> burst(int n, Request request) {
 
 TEST_CASE("40 parallel wrong passwords for one username get at most the limit through",
           "[http][users][limits]") {
-  Shop shop({{"SHOPD_LOGIN_LIMIT_PER_USERNAME", "10"}, {"SHOPD_LOGIN_LIMIT_PER_ADDRESS", "1000"}});
+  Shop shop(EnvList{{"SHOPD_LOGIN_LIMIT_PER_USERNAME", "10"}, {"SHOPD_LOGIN_LIMIT_PER_ADDRESS", "1000"}});
   const auto& customer = shop.customer();
   const auto statuses = burst(40, [&] {
     return shop.call("POST", "/auth/login",
@@ -62,7 +63,7 @@ TEST_CASE("40 parallel wrong passwords for one username get at most the limit th
 
 TEST_CASE("password re-checks of PUT /me/password and DELETE /me are limited per account, under a burst",
           "[http][users][limits]") {
-  Shop shop({{"SHOPD_LOGIN_LIMIT_PER_USERNAME", "6"}});
+  Shop shop(EnvList{{"SHOPD_LOGIN_LIMIT_PER_USERNAME", "6"}});
   const auto& customer = shop.customer();
   const auto statuses = burst(20, [&] {
     return shop.call("PUT", "/me/password",
@@ -81,7 +82,7 @@ TEST_CASE("password re-checks of PUT /me/password and DELETE /me are limited per
 }
 
 TEST_CASE("parallel wrong verification codes are counted one by one", "[http][users][limits]") {
-  Shop shop({{"SHOPD_VERIFICATION_ATTEMPTS", "5"}, {"SHOPD_VERIFICATION_MAX_FAILURES", "15"}});
+  Shop shop(EnvList{{"SHOPD_VERIFICATION_ATTEMPTS", "5"}, {"SHOPD_VERIFICATION_MAX_FAILURES", "15"}});
   REQUIRE(shop.signup("jiwoo_01", "jiwoo@example.com").status == 201);
   const auto right = shop.code_for("jiwoo@example.com");
   const std::string wrong = right == "000000" ? "111111" : "000000";
@@ -98,7 +99,7 @@ TEST_CASE("parallel wrong verification codes are counted one by one", "[http][us
 }
 
 TEST_CASE("signups per client address answer 429 with Retry-After past the limit", "[http][users][limits]") {
-  Shop shop({{"SHOPD_SIGNUP_LIMIT_PER_ADDRESS", "2"}});
+  Shop shop(EnvList{{"SHOPD_SIGNUP_LIMIT_PER_ADDRESS", "2"}});
   CHECK(shop.signup("first_01", "first@example.com").status == 201);
   CHECK(shop.signup("second_01", "second@example.com").status == 201);
   const auto third = shop.signup("third_01", "third@example.com");
@@ -109,7 +110,7 @@ TEST_CASE("signups per client address answer 429 with Retry-After past the limit
 
 TEST_CASE("an unverified account past its time no longer holds its username or e-mail",
           "[http][users][limits]") {
-  Shop shop({{"SHOPD_VERIFICATION_CODE_TTL", "1s"}, {"SHOPD_PENDING_ACCOUNT_TTL", "1s"}});
+  Shop shop(EnvList{{"SHOPD_VERIFICATION_CODE_TTL", "1s"}, {"SHOPD_PENDING_ACCOUNT_TTL", "1s"}});
   REQUIRE(shop.signup("squat_01", "victim@example.com").status == 201);
   expect_problem(shop.signup("squat_01", "other@example.com"), 409, "username_taken");
   std::this_thread::sleep_for(1100ms);  // the binary's clock is the system's
@@ -149,7 +150,7 @@ TEST_CASE("text fields refuse control characters and bidirectional overrides, na
 
 TEST_CASE("a login with a NUL in the username is an unknown user, however the suffix rotates",
           "[http][users][text]") {
-  Shop shop({{"SHOPD_LOGIN_LIMIT_PER_ADDRESS", "1000"}});
+  Shop shop(EnvList{{"SHOPD_LOGIN_LIMIT_PER_ADDRESS", "1000"}});
   const auto& customer = shop.customer();
   for (const char* suffix : {"a", "b", "c"}) {
     const auto smuggled = shop.call("POST", "/auth/login",

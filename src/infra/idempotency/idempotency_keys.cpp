@@ -4,6 +4,7 @@
 #include "shop/infra/http/problem.hpp"
 #include "shop/infra/metrics/registry.hpp"
 
+#include <fmt/format.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -52,8 +53,8 @@ std::string request_fingerprint(const http::Request& request) {
   const auto body = boost::json::parse(request.body, ec);
   // A body that is not JSON is compared as sent; the handler refuses it anyway.
   const std::string canonical = ec ? request.body : boost::json::serialize(body);
-  return crypto::sha256_hex(std::string(http::method_name(request.method)) + " " + request.route + "\n" +
-                            canonical);
+  return crypto::sha256_hex(
+      fmt::format("{} {}\n{}", http::method_name(request.method), request.route, canonical));
 }
 
 IdempotencyKeys::IdempotencyKeys(db::Database& db, const clock::Clock& clock, metrics::Registry* metrics)
@@ -81,15 +82,19 @@ boost::asio::awaitable<http::Response> IdempotencyKeys::run(const http::Request&
                         "This Idempotency-Key was sent before with a different request.");
   }
   if (kind == Kind::kReplayed) {
-    if (metrics_ != nullptr) {
-      metrics_
-          ->counter("shopd_idempotent_replays_total", "Requests answered from an earlier response by key.",
-                    {{"route", request.route}})
-          .add();
-    }
-    response.header("Idempotent-Replayed", "true");
+    replayed(request, response);
   }
   co_return response;
+}
+
+void IdempotencyKeys::replayed(const http::Request& request, http::Response& response) const {
+  if (metrics_ != nullptr) {
+    metrics_
+        ->counter("shopd_idempotent_replays_total", "Requests answered from an earlier response by key.",
+                  {{"route", request.route}})
+        .add();
+  }
+  response.headers.emplace_back("Idempotent-Replayed", "true");
 }
 
 std::int64_t IdempotencyKeys::purge(db::Tx& tx, clock::TimePoint cutoff) const {

@@ -20,11 +20,10 @@ class Directory final : public UserDirectory {
  public:
   explicit Directory(const UserContext& ctx) : ctx_(ctx) {}
 
-  std::optional<ShippingAddress> shipping_address(infra::db::Tx& tx, std::string_view user_id,
-                                                  std::string_view address_id) const override {
-    if (!is_uuid(user_id) || !is_uuid(address_id)) return std::nullopt;
-    for (auto& a : list_addresses(ctx_, tx, std::string(user_id))) {
-      if (a.id == address_id) return ShippingAddress{a.recipient, a.phone, a.zip_code, a.line1, a.line2};
+  std::optional<ShippingAddress> shipping_address(infra::db::Tx& tx, AddressRef ref) const override {
+    if (!is_uuid(ref.user_id) || !is_uuid(ref.address_id)) return std::nullopt;
+    for (auto& a : list_addresses(ctx_, tx, std::string(ref.user_id))) {
+      if (a.id == ref.address_id) return ShippingAddress{a.recipient, a.phone, a.zip_code, a.line1, a.line2};
     }
     return std::nullopt;
   }

@@ -44,6 +44,9 @@ class IdempotencyKeys {
   std::int64_t purge(db::Tx& tx, clock::TimePoint cutoff) const;
 
  private:
+  // Counts a replay and marks its response.
+  void replayed(const http::Request& request, http::Response& response) const;
+
   db::Database& db_;
   const clock::Clock& clock_;
   metrics::Registry* metrics_;
