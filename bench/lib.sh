@@ -12,9 +12,10 @@
 #                               one wrk run (-t, -c and -d from the environment unless WRK_ARGS say)
 #   bench_wrk_run KEY [WRK_ARGS...] URL, then bench_wrk_record KEY LABEL
 #                               the same in two steps, for a run in the background next to another
+#                               (which leaves its CPU column empty: the two runs share the servers)
 #   bench_pgbench KEY LABEL select|tpcb
 #                               pgbench -S, or TPC-B-like, -M prepared on a database of its own
-#   bench_row KEY LABEL UNIT RATE [P50_MS P99_MS ERRORS]
+#   bench_row KEY LABEL UNIT RATE [P50_MS P99_MS ERRORS CPU_US]
 #                               a row measured by something else (a bench program)
 #   bench_target KEY REF MIN    KEY is to reach MIN times REF's rate
 #   bench_compare KEY REF       show KEY's rate as a fraction of REF's, with no target
@@ -50,6 +51,8 @@ BENCH_WRK_USED=
 declare -a BENCH_PIDS=() BENCH_KEYS=()
 declare -A BENCH_PROC_NAME=() BENCH_PROC_LOG=()
 declare -A BENCH_LABEL=() BENCH_UNIT=() BENCH_RATES=() BENCH_P50S=() BENCH_P99S=() BENCH_ERRORS=()
+declare -A BENCH_CPUS=()
+BENCH_CLK_TCK=$(getconf CLK_TCK)
 declare -A BENCH_VS=() BENCH_MIN=()
 
 bench_cleanup() {
@@ -143,7 +146,28 @@ bench_start_trivial() {
   shop_log "trivial handler on $BENCH_TRIVIAL ($BENCH_IO_THREADS I/O threads)"
 }
 
-# bench_row KEY LABEL UNIT RATE [P50_MS P99_MS ERRORS]: one more sample of row KEY.
+# bench_cpu_ticks: CPU time (user + system, in clock ticks) the run's servers have used so far: every
+# process bench_spawn started, and the cluster (the postmaster, its live children, and those it has
+# reaped, such as pgbench's backends). Requests/s on a shared machine say how much CPU the others
+# left us; CPU per request says what a request costs, and changes far less with their load.
+bench_cpu_ticks() {
+  local postmaster pid
+  local -a children=() stats=()
+  postmaster=$(head -n 1 "$SHOP_TMP/pg/postmaster.pid")
+  read -r -a children <"/proc/$postmaster/task/$postmaster/children" || true # no newline at its end
+  for pid in "${BENCH_PIDS[@]}" "$postmaster" "${children[@]}"; do stats+=("/proc/$pid/stat"); done
+  # A backend may end between the listing and the reading: its time is then in the postmaster's.
+  { cat -- "${stats[@]}" 2>/dev/null || true; } |
+    awk '{ sub(/^.*\) /, ""); split($0, f, " "); t += f[12] + f[13] + f[14] + f[15] } END { print t + 0 }'
+}
+
+# bench_cpu_per TICKS COUNT: microseconds of server CPU per request (or transaction).
+bench_cpu_per() {
+  awk -v t="$1" -v n="$2" -v hz="$BENCH_CLK_TCK" \
+    'BEGIN { if (n > 0) printf "%.0f\n", t * 1e6 / hz / n; else print "-" }'
+}
+
+# bench_row KEY LABEL UNIT RATE [P50_MS P99_MS ERRORS CPU_US]: one more sample of row KEY.
 bench_row() {
   local key=$1
   if [[ -z ${BENCH_LABEL[$key]:-} ]]; then
@@ -155,6 +179,7 @@ bench_row() {
   BENCH_P50S[$key]+=" ${5:--}"
   BENCH_P99S[$key]+=" ${6:--}"
   BENCH_ERRORS[$key]=$((${BENCH_ERRORS[$key]:-0} + ${7:-0}))
+  BENCH_CPUS[$key]+=" ${8:--}"
 }
 
 bench_wrk_run() {
@@ -164,36 +189,40 @@ bench_wrk_run() {
     { cat "$out" >&2; shop_die "wrk failed for $key"; }
 }
 
+# bench_wrk_record KEY LABEL [TICKS]: TICKS of server CPU the run took, if it ran alone.
 bench_wrk_record() {
-  local key=$1 label=$2 out="$SHOP_TMP/wrk-$1.txt" stats rps p50 p99 err
+  local key=$1 label=$2 ticks=${3:-} out="$SHOP_TMP/wrk-$1.txt" stats rps p50 p99 err requests cpu=-
   bench_check_alive "under load ($key)"
-  # "req/s p50 p99 errors", latencies in ms whatever unit wrk chose; errors are non-2xx/3xx answers
-  # plus socket errors (connect, read, write, timeout).
+  # "req/s p50 p99 errors requests", latencies in ms whatever unit wrk chose; errors are non-2xx/3xx
+  # answers plus socket errors (connect, read, write, timeout).
   stats=$(awk '
     function ms(v) { return v ~ /us$/ ? v / 1000 : v ~ /ms$/ ? v + 0 : v ~ /s$/ ? v * 1000 : v * 60000 }
     /^Requests\/sec:/ { rps = $2 }
+    / requests in / { n = $1 }
     $1 == "50%" { p50 = ms($2) }
     $1 == "99%" { p99 = ms($2) }
     /Non-2xx or 3xx responses:/ { err += $NF }
     /Socket errors:/ { for (i = 3; i <= NF; i++) { gsub(",", "", $i); if ($i ~ /^[0-9]+$/) err += $i } }
-    END { if (rps == "") exit 1; printf "%s %.3f %.3f %d\n", rps, p50, p99, err }
+    END { if (rps == "") exit 1; printf "%s %.3f %.3f %d %d\n", rps, p50, p99, err, n }
   ' "$out") || { cat "$out" >&2; shop_die "could not read wrk's output for $key"; }
-  read -r rps p50 p99 err <<<"$stats"
+  read -r rps p50 p99 err requests <<<"$stats"
   ((err == 0)) || { cat "$out" >&2; shop_log "$key: $err errors (its wrk output is above)"; }
-  shop_log "$key: $rps req/s, p50 $p50 ms, p99 $p99 ms, $err errors"
-  bench_row "$key" "$label" req/s "$rps" "$p50" "$p99" "$err"
+  [[ -z $ticks ]] || cpu=$(bench_cpu_per "$ticks" "$requests")
+  shop_log "$key: $rps req/s, p50 $p50 ms, p99 $p99 ms, $err errors, $cpu us server CPU per request"
+  bench_row "$key" "$label" req/s "$rps" "$p50" "$p99" "$err" "$cpu"
   BENCH_WRK_USED=1
 }
 
 bench_wrk() {
-  local key=$1 label=$2
+  local key=$1 label=$2 before
   shift 2
+  before=$(bench_cpu_ticks)
   bench_wrk_run "$key" "$@"
-  bench_wrk_record "$key" "$label"
+  bench_wrk_record "$key" "$label" "$(($(bench_cpu_ticks) - before))"
 }
 
 bench_pgbench() {
-  local key=$1 label=$2 mode=$3 out prefix
+  local key=$1 label=$2 mode=$3 out prefix before
   local -a pg=(-h 127.0.0.1 -p "$SHOP_PG_PORT" -U postgres) script=()
   case $mode in
     select) script=(-S) ;;
@@ -210,13 +239,17 @@ bench_pgbench() {
   out="$SHOP_TMP/pgbench-$key.txt"
   prefix="$SHOP_TMP/pgbench-$key-log"
   rm -f -- "$prefix".*
+  before=$(bench_cpu_ticks)
   # One transaction in ten logged: enough for p50/p99 without the logging costing throughput.
   "$SHOP_PGBIN/pgbench" "${pg[@]}" "${script[@]}" -M prepared -c "$BENCH_PG_CLIENTS" -j 2 \
     -T "$BENCH_SECONDS" -l --sampling-rate=0.1 --log-prefix="$prefix" pgbench >"$out" 2>&1 ||
     { cat "$out" >&2; shop_die "pgbench failed for $key"; }
-  local tps p50 p99
+  local ticks tps transactions p50 p99 cpu
+  ticks=$(($(bench_cpu_ticks) - before))
   tps=$(awk '/^tps = / { print $3; exit }' "$out")
-  [[ -n $tps ]] || { cat "$out" >&2; shop_die "could not read pgbench's tps for $key"; }
+  transactions=$(awk -F': *' '/^number of transactions actually processed:/ { print $2 + 0 }' "$out")
+  [[ -n $tps && -n $transactions ]] ||
+    { cat "$out" >&2; shop_die "could not read pgbench's figures for $key"; }
   # The third field of a transaction's log line is its latency in microseconds.
   read -r p50 p99 < <(cat -- "$prefix".* | awk '{ print $3 }' | sort -n | awk '
     { v[NR] = $1 }
@@ -225,8 +258,9 @@ bench_pgbench() {
       printf "%.3f %.3f\n", v[int(NR * 0.50) + 1] / 1000, v[int(NR * 0.99) + 1] / 1000
     }')
   bench_check_alive "while pgbench ran ($key)"
-  shop_log "$key: $tps tps, p50 $p50 ms, p99 $p99 ms"
-  bench_row "$key" "$label" tx/s "$tps" "$p50" "$p99" 0
+  cpu=$(bench_cpu_per "$ticks" "$transactions")
+  shop_log "$key: $tps tps, p50 $p50 ms, p99 $p99 ms, $cpu us server CPU per transaction"
+  bench_row "$key" "$label" tx/s "$tps" "$p50" "$p99" 0 "$cpu"
 }
 
 bench_target() {
@@ -265,24 +299,29 @@ bench_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) print "-"; else pri
 # The width of REF's ratio column: its header "x REF", at least 8.
 bench_width() { echo $((${#1} + 2 > 8 ? ${#1} + 2 : 8)); }
 
-# bench_versus KEY RATE REF_RATE: the last column, "0.62 of REF (>= 0.80: FAIL)", or nothing.
+# bench_versus KEY RATE REF_RATE CPU REF_CPU: the last column, "0.62 of REF (>= 0.8: FAIL), by CPU
+# 0.55", or nothing. "By CPU" is REF_CPU / CPU: the ratio if server CPU alone set the pace, which on a
+# busy machine says more than the rates.
 bench_versus() {
   local key=$1 vs=${BENCH_VS[$1]:-} verdict
   [[ -n $vs ]] || return 0
   printf '  %s of %s' "$(bench_ratio "$2" "$3")" "$vs"
-  [[ -n ${BENCH_MIN[$key]:-} ]] || return 0
-  verdict=$(awk -v a="$2" -v b="$3" -v m="${BENCH_MIN[$key]}" \
-    'BEGIN { print (a >= m * b) ? "PASS" : "FAIL" }')
-  ((BENCH_ERRORS[$key] + BENCH_ERRORS[$vs] == 0)) || verdict="FAIL (errors: the rate does not count)"
-  printf ' (>= %s: %s)' "${BENCH_MIN[$key]}" "$verdict"
+  if [[ -n ${BENCH_MIN[$key]:-} ]]; then
+    verdict=$(awk -v a="$2" -v b="$3" -v m="${BENCH_MIN[$key]}" \
+      'BEGIN { print (a >= m * b) ? "PASS" : "FAIL" }')
+    ((BENCH_ERRORS[$key] + BENCH_ERRORS[$vs] == 0)) || verdict="FAIL (errors: the rate does not count)"
+    printf ' (>= %s: %s)' "${BENCH_MIN[$key]}" "$verdict"
+  fi
+  [[ $4 == - || $5 == - ]] || printf ', by CPU %s' "$(bench_ratio "$5" "$4")"
 }
 
 bench_table() {
   local -a refs=("$@")
   local key ref rate spread p50 p99
-  local -A median=()
+  local -A median=() cpu=()
   for key in "${BENCH_KEYS[@]}"; do
     read -r "median[$key]" _ <<<"$(bench_summary "${BENCH_RATES[$key]}")"
+    read -r "cpu[$key]" _ <<<"$(bench_summary "${BENCH_CPUS[$key]}")"
   done
   for ref in "${refs[@]}" "${BENCH_VS[@]}"; do
     [[ -n ${median[$ref]:-} ]] || shop_die "bench_table: no row '$ref' was measured"
@@ -298,19 +337,22 @@ bench_table() {
   [[ -z $BENCH_PGBENCH_READY ]] || echo "pgbench -M prepared -c$BENCH_PG_CLIENTS -j2 -s$BENCH_PG_SCALE" \
     "-T$BENCH_SECONDS on the same cluster (fsync off)"
   echo "$BENCH_ROUNDS round(s), each row the median of its rounds; spread = (max - min) / median"
-  printf '%-36s %10s %-6s %8s %8s %6s %6s' what rate unit p50_ms p99_ms errors spread
+  echo "cpu_us: server CPU per request or transaction (shopd, trivial handler, PostgreSQL; not wrk, pgbench)"
+  printf '%-36s %10s %-6s %8s %8s %7s %6s %6s' what rate unit p50_ms p99_ms cpu_us errors spread
   for ref in "${refs[@]}"; do printf ' %*s' "$(bench_width "$ref")" "x $ref"; done
   printf '  %s\n' "vs (target)"
   for key in "${BENCH_KEYS[@]}"; do
     read -r rate spread <<<"$(bench_summary "${BENCH_RATES[$key]}")"
     read -r p50 _ <<<"$(bench_summary "${BENCH_P50S[$key]}")"
     read -r p99 _ <<<"$(bench_summary "${BENCH_P99S[$key]}")"
-    printf '%-36s %10s %-6s %8s %8s %6d %6s' "${BENCH_LABEL[$key]}" "$(bench_rate "$rate")" \
-      "${BENCH_UNIT[$key]}" "$(bench_ms "$p50")" "$(bench_ms "$p99")" "${BENCH_ERRORS[$key]}" "$spread"
+    printf '%-36s %10s %-6s %8s %8s %7s %6d %6s' "${BENCH_LABEL[$key]}" "$(bench_rate "$rate")" \
+      "${BENCH_UNIT[$key]}" "$(bench_ms "$p50")" "$(bench_ms "$p99")" "${cpu[$key]}" \
+      "${BENCH_ERRORS[$key]}" "$spread"
     for ref in "${refs[@]}"; do
       printf ' %*s' "$(bench_width "$ref")" "$(bench_ratio "$rate" "${median[$ref]}")"
     done
-    bench_versus "$key" "$rate" "${median[${BENCH_VS[$key]:-$key}]}"
+    bench_versus "$key" "$rate" "${median[${BENCH_VS[$key]:-$key}]}" "${cpu[$key]}" \
+      "${cpu[${BENCH_VS[$key]:-$key}]}"
     printf '\n'
   done
   ((${#BENCH_MIN[@]} == 0)) || echo "Targets are informational: the exit status says whether the run worked."
