@@ -337,7 +337,7 @@ bench_table() {
   [[ -z $BENCH_PGBENCH_READY ]] || echo "pgbench -M prepared -c$BENCH_PG_CLIENTS -j2 -s$BENCH_PG_SCALE" \
     "-T$BENCH_SECONDS on the same cluster (fsync off)"
   echo "$BENCH_ROUNDS round(s), each row the median of its rounds; spread = (max - min) / median"
-  echo "cpu_us: server CPU per request or transaction (shopd, trivial handler, PostgreSQL; not wrk, pgbench)"
+  echo "cpu_us: CPU per request or transaction of the run's servers (shopd, trivial handler, PostgreSQL)"
   printf '%-36s %10s %-6s %8s %8s %7s %6s %6s' what rate unit p50_ms p99_ms cpu_us errors spread
   for ref in "${refs[@]}"; do printf ' %*s' "$(bench_width "$ref")" "x $ref"; done
   printf '  %s\n' "vs (target)"
