@@ -1,5 +1,9 @@
 #include "app_config.hpp"
 
+#include "shop/infra/http/ip_address.hpp"
+
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <thread>
 
@@ -80,6 +84,15 @@ constexpr Knob kKnobs[] = {
     {"secrets.dev_key_file", "SHOPD_DEV_KEY_FILE", "var/keys/dev.keys",
      "development only: key file generated on first run when neither of the above is set"},
 };
+
+// Where a password may travel unencrypted: this machine only.
+bool is_loopback_host(std::string host) {
+  std::transform(host.begin(), host.end(), host.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  if (host == "localhost") return true;
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const auto address = infra::http::IpAddress::parse(host);
+  return address && address->is_loopback();
+}
 
 std::optional<std::string> config_path(std::optional<std::string> explicit_path) {
   if (explicit_path) return explicit_path;
@@ -163,6 +176,11 @@ AppConfig load_config(std::optional<std::string> explicit_path) {
   if (s.has("smtp.username")) c.mail.smtp.username = s.string("smtp.username");
   if (s.has("smtp.password")) c.mail.smtp.password = s.string("smtp.password");
   c.mail.smtp.timeout = s.duration("smtp.timeout", std::chrono::milliseconds(100));
+  if (c.mail.smtp.tls == infra::mail::SmtpOptions::Tls::kNone && !c.mail.smtp.username.empty() &&
+      !is_loopback_host(c.mail.smtp.host)) {
+    s.reject("smtp.tls", "none would send the SMTP password in the clear to " + c.mail.smtp.host +
+                             "; use starttls, or none only with a relay on a loopback address");
+  }
 
   c.password_cost.ops_limit = static_cast<unsigned long long>(s.integer("passwords.ops_limit", 2, 64));
   c.password_cost.mem_limit_bytes =

@@ -103,7 +103,7 @@ TEST_CASE("load_config reads the mail transport and SMTP settings", "[unit][app_
 transport = "smtp"
 from = "Shop <shop@example.com>"
 [smtp]
-host = "mail.example.com"
+host = "127.0.0.2"
 port = 2525
 tls = "none"
 username = "shop"
@@ -112,11 +112,35 @@ username = "shop"
   const auto c = load_config(file.path());
   CHECK(c.mail.transport == shop::app::MailConfig::Transport::kSmtp);
   CHECK(c.mail.from == "Shop <shop@example.com>");
-  CHECK(c.mail.smtp.host == "mail.example.com");
+  CHECK(c.mail.smtp.host == "127.0.0.2");
   CHECK(c.mail.smtp.port == 2525);
   CHECK(c.mail.smtp.tls == shop::infra::mail::SmtpOptions::Tls::kNone);
   CHECK(c.mail.smtp.username == "shop");
   CHECK(c.mail.smtp.password == "from-the-environment");
+}
+
+TEST_CASE("load_config refuses SMTP AUTH in the clear unless the relay is on this machine",
+          "[unit][app_config]") {
+  CleanEnv env;
+  const TempFile empty("");
+  env.set("SHOPD_SMTP_TLS", "none");
+  env.set("SHOPD_SMTP_USERNAME", "shop");
+  env.set("SHOPD_SMTP_HOST", "mail.example.com");
+  CHECK_THAT(config_error(empty.path()), Contains("smtp.tls") && Contains("mail.example.com"));
+  env.set("SHOPD_SMTP_HOST", "10.0.0.1");
+  CHECK_THAT(config_error(empty.path()), Contains("smtp.tls"));
+  for (const char* loopback : {"127.0.0.1", "127.3.2.1", "::1", "[::1]", "localhost", "LocalHost"}) {
+    INFO(loopback);
+    env.set("SHOPD_SMTP_HOST", loopback);
+    CHECK(load_config(empty.path()).mail.smtp.host == loopback);
+  }
+  // Without AUTH there is no password to leak, and with STARTTLS it travels encrypted.
+  env.set("SHOPD_SMTP_HOST", "mail.example.com");
+  ::unsetenv("SHOPD_SMTP_USERNAME");
+  CHECK_NOTHROW(load_config(empty.path()));
+  env.set("SHOPD_SMTP_USERNAME", "shop");
+  env.set("SHOPD_SMTP_TLS", "starttls");
+  CHECK_NOTHROW(load_config(empty.path()));
 }
 
 TEST_CASE("load_config reads the file and lets the environment override it", "[unit][app_config]") {
