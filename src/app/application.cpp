@@ -88,7 +88,6 @@ Application::Application(AppConfig config, infra::crypto::KeyRing keys)
                       {db_, migrator_.latest(), metrics_, build_openapi_document(openapi_fragments())});
   register_admin_event_routes(router_, db_, clock_);
   users_->register_routes(router_);
-  router_.set_authenticator(users_->authenticator());
   dispatcher_.add(mail_queue_.sender(*mail_));
   scheduler_.every("events.purge", kPurgeInterval, [this](infra::db::Tx& tx) {
     const auto purged = infra::events::purge_handled(tx, clock_.now() - config_.events_retention);
@@ -158,7 +157,8 @@ int Application::serve() {
             {{"event_threads", config_.events.threads},
              {"mail", config_.mail.transport == MailConfig::Transport::kSmtp ? "smtp" : "file"}});
 
-  infra::http::Server server(config_.server, router_, metrics_, map_infrastructure_error);
+  infra::http::Server server(config_.server, router_, users_->authenticator(), metrics_,
+                             map_infrastructure_error);
   // Catch the signals before the server says it listens: a SIGTERM that follows that line at once
   // must drain, not kill the process.
   boost::asio::signal_set signals(server.io_context(), SIGINT, SIGTERM);

@@ -47,11 +47,18 @@ http::Router make_router() {
   return router;
 }
 
+// Tokens "alice" (customer) and "root" (admin) are valid; anything else is not.
+boost::asio::awaitable<std::optional<http::Caller>> test_callers(std::string token) {
+  if (token == "alice") co_return http::Caller{"1", "customer", "s1"};
+  if (token == "root") co_return http::Caller{"2", "admin", "s2"};
+  co_return std::nullopt;
+}
+
 // A started server on a free port, drained and joined at scope exit.
 struct TestServer {
   explicit TestServer(http::ServerOptions options = {}) {
     options.listen = "127.0.0.1:0";
-    server = std::make_unique<http::Server>(options, router, metrics, nullptr);
+    server = std::make_unique<http::Server>(options, router, test_callers, metrics, nullptr);
     server->start();
     const auto address = server->local_address();
     port = static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
@@ -295,13 +302,7 @@ TEST_CASE("requests are counted by route and status", "[http][edge][metrics]") {
 
 TEST_CASE("routes declare who may call them and the server checks before the handler runs",
           "[http][edge][access]") {
-  TestServer s;
-  // Tokens "alice" (customer) and "root" (admin) are valid; anything else is not.
-  s.router.set_authenticator([](std::string token) -> boost::asio::awaitable<std::optional<http::Caller>> {
-    if (token == "alice") co_return http::Caller{"1", "customer", "s1"};
-    if (token == "root") co_return http::Caller{"2", "admin", "s2"};
-    co_return std::nullopt;
-  });
+  TestServer s;  // its authenticator knows "alice" (customer) and "root" (admin)
   std::atomic<int> handled = 0;
   auto who = [&](http::Request& req) -> boost::asio::awaitable<http::Response> {
     ++handled;
@@ -329,4 +330,12 @@ TEST_CASE("routes declare who may call them and the server checks before the han
   CHECK(code_of(forbidden) == "forbidden");
   CHECK(http_request(s.port, "GET", "/admin", "", {{"Authorization", "Bearer root"}}).status == 200);
   CHECK(handled == 2);
+}
+
+TEST_CASE("a server built without an authenticator throws instead of answering signed-in routes 401",
+          "[http][edge][access]") {
+  http::Router router = make_router();
+  shop::infra::metrics::Registry metrics;
+  CHECK_THROWS_AS(http::Server({.listen = "127.0.0.1:0"}, router, nullptr, metrics, nullptr),
+                  std::logic_error);
 }

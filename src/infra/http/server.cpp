@@ -89,14 +89,17 @@ std::optional<ListenAddress> parse_listen_address(std::string_view text) {
 }
 
 struct Server::Impl {
-  Impl(ServerOptions opts, const Router& r, metrics::Registry& m, ErrorMapper mapper)
+  Impl(ServerOptions opts, const Router& r, Authenticator auth, metrics::Registry& m, ErrorMapper mapper)
       : options(std::move(opts)),
         router(r),
+        authenticator(std::move(auth)),
         metrics(m),
         map_error(std::move(mapper)),
         ioc(static_cast<int>(options.io_threads)),
         acceptor_strand(asio::make_strand(ioc)),
-        acceptor(acceptor_strand) {}
+        acceptor(acceptor_strand) {
+    if (!authenticator) throw std::logic_error("http::Server needs an authenticator for bearer tokens");
+  }
 
   void start();
   asio::awaitable<void> accept_loop();
@@ -108,6 +111,7 @@ struct Server::Impl {
 
   ServerOptions options;
   const Router& router;
+  Authenticator authenticator;
   metrics::Registry& metrics;
   ErrorMapper map_error;
   asio::io_context ioc;
@@ -269,7 +273,7 @@ asio::awaitable<Response> Server::Impl::respond(Request& request) {
     }
     request.route = std::string(match.pattern);
     request.params = std::move(match.params);
-    co_await check_access(router, *match.access, request);
+    co_await check_access(authenticator, *match.access, request);
     co_return co_await (*match.handler)(request);
   } catch (const Problem& problem) {
     co_return problem.to_response();
@@ -353,8 +357,10 @@ asio::awaitable<void> Server::Impl::drain_connections() {
   ioc.stop();
 }
 
-Server::Server(ServerOptions options, const Router& router, metrics::Registry& metrics, ErrorMapper map_error)
-    : impl_(std::make_unique<Impl>(std::move(options), router, metrics, std::move(map_error))) {}
+Server::Server(ServerOptions options, const Router& router, Authenticator authenticator,
+               metrics::Registry& metrics, ErrorMapper map_error)
+    : impl_(std::make_unique<Impl>(std::move(options), router, std::move(authenticator), metrics,
+                                   std::move(map_error))) {}
 
 Server::~Server() {
   impl_->ioc.stop();

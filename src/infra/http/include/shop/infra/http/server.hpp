@@ -44,7 +44,10 @@ using ErrorMapper = std::function<std::optional<Response>(std::exception_ptr)>;
 
 class Server {
  public:
-  Server(ServerOptions options, const Router& router, metrics::Registry& metrics, ErrorMapper map_error);
+  // Throws std::logic_error without an authenticator: a server unable to check bearer tokens would
+  // answer every signed-in route 401, which is a wiring mistake to stop at, not to serve.
+  Server(ServerOptions options, const Router& router, Authenticator authenticator, metrics::Registry& metrics,
+         ErrorMapper map_error);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
