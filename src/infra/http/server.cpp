@@ -62,6 +62,32 @@ struct Connection {
   bool busy = false;  // touched only on the connection's strand
 };
 
+// Transfer-Encoding is accepted only as a single `chunked` on an HTTP/1.1 request without
+// Content-Length. Beast reads any other coding ("gzip", "chunked, gzip", "identity") as a request
+// without a body, so the body's bytes would be parsed as the next request, while a proxy in front
+// may have framed them differently: request smuggling (RFC 9112 11.2). Codings before a final
+// chunked ("gzip, chunked") are valid HTTP/1.1, but shopd decodes none, so those are refused too
+// rather than handed to handlers still encoded. Beast itself refuses two Content-Lengths that differ
+// and a Content-Length after chunked.
+bool unambiguous_framing(const bhttp::request_parser<bhttp::string_body>::value_type& message) {
+  const auto [first, last] = message.equal_range(bhttp::field::transfer_encoding);
+  if (first == last) return true;
+  return std::next(first) == last && beast::iequals(first->value(), "chunked") && message.version() == 11 &&
+         message.count(bhttp::field::content_length) == 0;
+}
+
+// One request: its header, a check of its framing before a byte of the body is read, then the body.
+asio::awaitable<boost::system::error_code> read_request(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                                        bhttp::request_parser<bhttp::string_body>& parser) {
+  auto [header_error, header_bytes] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+  (void)header_bytes;
+  if (header_error) co_return header_error;
+  if (!unambiguous_framing(parser.get())) co_return bhttp::error::bad_transfer_encoding;
+  auto [body_error, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+  (void)body_bytes;
+  co_return body_error;
+}
+
 }  // namespace
 
 std::optional<ListenAddress> parse_listen_address(std::string_view text) {
@@ -194,8 +220,7 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
     parser.body_limit(options.max_body_bytes);
     parser.header_limit(kHeaderLimit);
     conn->stream.expires_after(options.read_timeout);
-    auto [read_error, bytes] = co_await bhttp::async_read(conn->stream, buffer, parser, kTuple);
-    (void)bytes;
+    const auto read_error = co_await read_request(conn->stream, buffer, parser);
 
     const auto started = std::chrono::steady_clock::now();
     Request request;
@@ -210,6 +235,10 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
                        .to_response();
       } else if (read_error == bhttp::error::header_limit) {
         response = Problem(431, "headers_too_large", "Request header fields too large").to_response();
+      } else if (read_error == bhttp::error::bad_transfer_encoding) {
+        response = Problem(400, "bad_request", "Bad request",
+                           "Transfer-Encoding must be chunked alone, without Content-Length.")
+                       .to_response();
       } else if (read_error.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
                  read_error != bhttp::error::end_of_stream && read_error != bhttp::error::partial_message) {
         response =
