@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <stdexcept>
 #include <thread>
 
 namespace shop::app {
@@ -25,6 +26,9 @@ constexpr Knob kKnobs[] = {
      "pipelined requests served back to back before the connection is closed"},
     {"server.drain_timeout", "SHOPD_DRAIN_TIMEOUT", "10s", "how long SIGTERM waits for in-flight requests"},
     {"server.access_log", "SHOPD_ACCESS_LOG", "true", "one log line per request"},
+    {"server.trusted_proxies", "SHOPD_TRUSTED_PROXIES", "",
+     "comma-separated addresses or CIDR networks of proxies whose X-Forwarded-For is believed; empty: the "
+     "header is ignored"},
     {"database.url", "SHOPD_DATABASE_URL", "postgresql://shopd@127.0.0.1:54320/shopd",
      "libpq connection URI"},
     {"database.pool_size", "SHOPD_DB_POOL_SIZE", "8",
@@ -134,6 +138,13 @@ AppConfig load_config(std::optional<std::string> explicit_path) {
   c.server.max_pipelined = static_cast<std::size_t>(s.integer("server.max_pipelined", 1, 1024));
   c.server.drain_timeout = s.duration("server.drain_timeout");
   c.server.access_log = s.boolean("server.access_log");
+  if (s.has("server.trusted_proxies")) {
+    try {
+      c.server.trusted_proxies = infra::http::TrustedProxies::parse(s.string("server.trusted_proxies"));
+    } catch (const std::invalid_argument& e) {
+      s.reject("server.trusted_proxies", e.what());
+    }
+  }
 
   c.database.url = s.string("database.url");
   c.database.pool_size = static_cast<std::size_t>(s.integer("database.pool_size", 1, 512));

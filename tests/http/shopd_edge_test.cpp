@@ -1,4 +1,5 @@
-// The HTTP edge's limits in the real binary, as an operator runs it.
+// The HTTP edge's limits in the real binary, as an operator runs it: client addresses behind a
+// proxy, what reaches the log.
 #include "support/eventually.hpp"
 #include "support/http_client.hpp"
 #include "support/shopd_process.hpp"
@@ -37,7 +38,75 @@ std::string log_line(const ShopdProcess& shopd, std::string_view part) {
   return log.substr(begin, log.find('\n', at) - begin);
 }
 
+// The value of `key=` in a logfmt line.
+std::string field(const std::string& line, std::string_view key) {
+  const auto prefix = fmt::format(" {}=", key);
+  const auto at = line.find(prefix);
+  if (at == std::string::npos) return "";
+  const auto begin = at + prefix.size();
+  return line.substr(begin, line.find(' ', begin) - begin);
+}
+
+// The client the access log names for a GET /healthz sent through a proxy on loopback.
+std::string logged_client(const ShopdProcess& shopd, std::uint16_t port, const std::string& request_id,
+                          const std::string& forwarded_for) {
+  shop::test::HeaderList headers{{"X-Request-Id", request_id}};
+  if (!forwarded_for.empty()) headers.emplace_back("X-Forwarded-For", forwarded_for);
+  REQUIRE(http_request(port, "GET", "/healthz", "", headers).status == 200);
+  return field(log_line(shopd, "req=" + request_id + " "), "client");
+}
+
 }  // namespace
+
+TEST_CASE("the binary takes the client from X-Forwarded-For only as far as trusted proxies vouch",
+          "[http][binary][edge][proxy]") {
+  TestDatabase db;
+  {
+    auto env = base_shopd_env(db.url());
+    env.emplace_back("SHOPD_TRUSTED_PROXIES", "127.0.0.1, 198.51.100.0/24");
+    ShopdProcess shopd(env);
+    const auto port = shopd.wait_until_listening();
+    // The right-most address no trusted proxy stands for; what the client wrote left of it is not believed.
+    CHECK(logged_client(shopd, port, "xff-1", "192.0.2.66, 203.0.113.5") == "203.0.113.5");
+    CHECK(logged_client(shopd, port, "xff-2", "203.0.113.5, 198.51.100.7") == "203.0.113.5");
+    // A malformed entry: the last trusted hop is as far as can be seen.
+    CHECK(logged_client(shopd, port, "xff-3", "203.0.113.9, bogus, 198.51.100.7") == "198.51.100.7");
+    CHECK(logged_client(shopd, port, "xff-4", "") == "127.0.0.1");
+    CHECK(field(log_line(shopd, "req=xff-1 "), "remote").starts_with("127.0.0.1:"));  // the raw peer stays
+  }
+  {
+    ShopdProcess shopd(base_shopd_env(db.url()));  // trusts nobody: the header is ignored
+    const auto port = shopd.wait_until_listening();
+    CHECK(logged_client(shopd, port, "xff-5", "203.0.113.5") == "127.0.0.1");
+  }
+}
+
+TEST_CASE("the binary's per-address login limit counts the forwarded client, an IPv6 one by its /64",
+          "[http][binary][edge][proxy]") {
+  TestDatabase db;
+  auto env = base_shopd_env(db.url());
+  env.emplace_back("SHOPD_TRUSTED_PROXIES", "127.0.0.1");
+  env.emplace_back("SHOPD_LOGIN_LIMIT_PER_ADDRESS", "2");
+  ShopdProcess shopd(env);
+  const auto port = shopd.wait_until_listening();
+  int attempt = 0;
+  const auto login = [&](const std::string& client) {
+    const auto body = boost::json::serialize(
+        boost::json::object{{"username", "guess_" + std::to_string(++attempt)}, {"password", "wrong"}});
+    return http_request(port, "POST", "/api/v1/auth/login", body,
+                        {{"Content-Type", "application/json"}, {"X-Forwarded-For", client}})
+        .status;
+  };
+  CHECK(login("203.0.113.5") == 401);
+  CHECK(login("203.0.113.5") == 401);
+  CHECK(login("203.0.113.5") == 429);
+  CHECK(login("203.0.113.6") == 401);  // another client behind the same proxy
+
+  CHECK(login("2001:db8:1:2::1") == 401);
+  CHECK(login("2001:db8:1:2:ffff::2") == 401);
+  CHECK(login("2001:db8:1:2:abcd::3") == 429);  // a fresh address in the same /64
+  CHECK(login("2001:db8:1:3::1") == 401);
+}
 
 TEST_CASE("control bytes in a request reach the binary's log escaped, never raw",
           "[http][binary][edge][log]") {

@@ -75,6 +75,7 @@ TEST_CASE("load_config defaults", "[unit][app_config]") {
   CHECK(c.server.max_pipelined == 16);
   CHECK(c.server.drain_timeout == 10s);
   CHECK(c.server.access_log);
+  CHECK(c.server.trusted_proxies.empty());
   CHECK(c.database.pool_size == 8);
   CHECK(c.database.statement_timeout == 30s);
   CHECK_FALSE(c.database.url.empty());
@@ -141,6 +142,22 @@ TEST_CASE("load_config refuses SMTP AUTH in the clear unless the relay is on thi
   env.set("SHOPD_SMTP_USERNAME", "shop");
   env.set("SHOPD_SMTP_TLS", "starttls");
   CHECK_NOTHROW(load_config(empty.path()));
+}
+
+TEST_CASE("load_config reads the edge's trusted proxies", "[unit][app_config]") {
+  CleanEnv env;
+  const TempFile file(R"(
+[server]
+trusted_proxies = "10.0.0.0/8, ::1"
+)");
+  const auto c = load_config(file.path());
+  CHECK(c.server.trusted_proxies.trusts(*shop::infra::http::IpAddress::parse("10.2.3.4")));
+  CHECK(c.server.trusted_proxies.trusts(*shop::infra::http::IpAddress::parse("::1")));
+  CHECK_FALSE(c.server.trusted_proxies.trusts(*shop::infra::http::IpAddress::parse("192.0.2.1")));
+
+  env.set("SHOPD_TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal");
+  CHECK_THAT(config_error(file.path()), Contains("server.trusted_proxies") &&
+                                            Contains("SHOPD_TRUSTED_PROXIES") && Contains("proxy.internal"));
 }
 
 TEST_CASE("load_config reads the file and lets the environment override it", "[unit][app_config]") {

@@ -56,10 +56,19 @@ std::string endpoint_text(const tcp::endpoint& ep) {
                          : fmt::format("{}:{}", address.to_string(), ep.port());
 }
 
+IpAddress ip_address_of(const asio::ip::address& address) {
+  return IpAddress(address.is_v4()
+                       ? asio::ip::make_address_v6(asio::ip::v4_mapped, address.to_v4()).to_bytes()
+                       : address.to_v6().to_bytes());
+}
+
 struct Connection {
-  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  Connection(tcp::socket socket, IpAddress p, std::string rem)
+      : stream(std::move(socket)), peer(p), remote(std::move(rem)) {}
   beast::tcp_stream stream;
-  bool busy = false;  // touched only on the connection's strand
+  IpAddress peer;
+  std::string remote;  // "ip:port", for the log
+  bool busy = false;   // touched only on the connection's strand
 };
 
 // Transfer-Encoding is accepted only as a single `chunked` on an HTTP/1.1 request without
@@ -129,6 +138,7 @@ struct Server::Impl {
 
   void start();
   asio::awaitable<void> accept_loop();
+  void open_connection(tcp::socket socket);
   asio::awaitable<void> serve(std::shared_ptr<Connection> conn);
   asio::awaitable<Response> respond(Request& request);
   asio::awaitable<void> drain_connections();
@@ -182,23 +192,31 @@ asio::awaitable<void> Server::Impl::accept_loop() {
       co_await pause.async_wait(kTuple);
       continue;
     }
-    auto conn = std::make_shared<Connection>(std::move(socket));
-    {
-      std::lock_guard lock(mutex);
-      if (draining) continue;  // closes the socket
-      connections.insert(conn);
-    }
-    asio::co_spawn(conn->stream.get_executor(), serve(conn), [this, conn](std::exception_ptr error) {
-      if (error) {
-        try {
-          std::rethrow_exception(error);
-        } catch (const std::exception& e) {
-          log::error("http", "connection failed", {{"error", e.what()}});
-        }
-      }
-      forget(conn);
-    });
+    open_connection(std::move(socket));
   }
+}
+
+void Server::Impl::open_connection(tcp::socket socket) {
+  boost::system::error_code ec;
+  const auto endpoint = socket.remote_endpoint(ec);
+  if (ec) return;  // the client is gone already; the socket closes here
+  auto conn = std::make_shared<Connection>(std::move(socket), ip_address_of(endpoint.address()),
+                                           endpoint_text(endpoint));
+  {
+    std::lock_guard lock(mutex);
+    if (draining) return;  // closes the socket
+    connections.insert(conn);
+  }
+  asio::co_spawn(conn->stream.get_executor(), serve(conn), [this, conn](std::exception_ptr error) {
+    if (error) {
+      try {
+        std::rethrow_exception(error);
+      } catch (const std::exception& e) {
+        log::error("http", "connection failed", {{"error", e.what()}});
+      }
+    }
+    forget(conn);
+  });
 }
 
 void Server::Impl::forget(const std::shared_ptr<Connection>& conn) {
@@ -208,12 +226,6 @@ void Server::Impl::forget(const std::shared_ptr<Connection>& conn) {
 
 asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
   beast::flat_buffer buffer;
-  std::string remote;
-  {
-    boost::system::error_code ec;
-    const auto ep = conn->stream.socket().remote_endpoint(ec);
-    if (!ec) remote = endpoint_text(ep);
-  }
   std::size_t pipelined = 0;
   for (;;) {
     bhttp::request_parser<bhttp::string_body> parser;
@@ -224,7 +236,7 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
 
     const auto started = std::chrono::steady_clock::now();
     Request request;
-    request.remote_address = remote;
+    request.remote_address = conn->remote;
     Response response;
     bool close = false;
     if (read_error) {
@@ -248,6 +260,7 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
       }
       request.request_id = new_request_id();
       request.method = Method::kOther;
+      request.client_address = conn->peer.to_string();  // no header to believe
       close = true;
     } else {
       conn->busy = true;
@@ -255,6 +268,8 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
       request.method = parse_method(message.method_string());
       request.target = std::string(message.target());
       for (const auto& field : message) request.headers.emplace_back(field.name_string(), field.value());
+      request.client_address =
+          client_address(options.trusted_proxies, conn->peer, request.headers).to_string();
       request.body = std::move(message.body());
       const auto client_id = request.header("X-Request-Id");
       request.request_id =
@@ -343,6 +358,7 @@ void Server::Impl::record(const Request& request, const Response& response,
                {"route", route},
                {"status", response.status},
                {"ms", fmt::format("{:.3f}", seconds * 1000)},
+               {"client", request.client_address},
                {"remote", request.remote_address}});
   }
 }

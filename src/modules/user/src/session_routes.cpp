@@ -3,6 +3,7 @@
 #include "sql_time.hpp"
 
 #include "shop/infra/crypto/opaque_token.hpp"
+#include "shop/infra/http/client_address.hpp"
 #include "shop/infra/http/json_input.hpp"
 
 namespace shop::user {
@@ -29,11 +30,10 @@ http::Problem invalid_credentials() {
                        "The username or password is wrong.");
 }
 
-// The client's address without its port: the subject of the per-address login limit.
+// The subject of the per-address login limit: the client's address as the edge resolved it through
+// trusted proxies, an IPv6 client by its /64.
 std::string client_address(const http::Request& req) {
-  const auto& a = req.remote_address;
-  const auto colon = a.rfind(':');
-  return colon == std::string::npos ? a : a.substr(0, colon);
+  return http::rate_limit_subject(req.client_address);
 }
 
 boost::asio::awaitable<http::Response> login(UserContext& ctx, http::Request& req) {

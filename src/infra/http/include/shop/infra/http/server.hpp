@@ -1,5 +1,6 @@
 #pragma once
 
+#include "shop/infra/http/client_address.hpp"
 #include "shop/infra/http/message.hpp"
 #include "shop/infra/http/router.hpp"
 #include "shop/infra/metrics/registry.hpp"
@@ -29,6 +30,7 @@ struct ServerOptions {
   std::size_t max_pipelined = 16;  // back-to-back requests already buffered before the connection is closed
   std::chrono::milliseconds drain_timeout{10'000};
   bool access_log = true;
+  TrustedProxies trusted_proxies{};  // whose X-Forwarded-For sets Request::client_address
 };
 
 struct ListenAddress {
