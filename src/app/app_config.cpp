@@ -29,6 +29,11 @@ constexpr Knob kKnobs[] = {
     {"server.trusted_proxies", "SHOPD_TRUSTED_PROXIES", "",
      "comma-separated addresses or CIDR networks of proxies whose X-Forwarded-For is believed; empty: the "
      "header is ignored"},
+    {"server.max_connections", "SHOPD_MAX_CONNECTIONS", "",
+     "open client connections at most, more are refused with 503 (default: what the file descriptor limit "
+     "leaves after database, mail and spare descriptors)"},
+    {"server.max_connections_per_address", "SHOPD_MAX_CONNECTIONS_PER_ADDRESS", "256",
+     "open connections per client address, IPv6 per /64 (trusted proxies count only in the total)"},
     {"database.url", "SHOPD_DATABASE_URL", "postgresql://shopd@127.0.0.1:54320/shopd",
      "libpq connection URI"},
     {"database.pool_size", "SHOPD_DB_POOL_SIZE", "8",
@@ -145,6 +150,11 @@ AppConfig load_config(std::optional<std::string> explicit_path) {
       s.reject("server.trusted_proxies", e.what());
     }
   }
+  if (s.has("server.max_connections")) {
+    c.max_connections = static_cast<std::size_t>(s.integer("server.max_connections", 1, 10'000'000));
+  }
+  c.server.max_connections_per_address =
+      static_cast<std::size_t>(s.integer("server.max_connections_per_address", 1, 10'000'000));
 
   c.database.url = s.string("database.url");
   c.database.pool_size = static_cast<std::size_t>(s.integer("database.pool_size", 1, 512));

@@ -27,6 +27,9 @@ struct MailConfig {
 struct AppConfig {
   Environment environment = Environment::kDevelopment;
   infra::http::ServerOptions server;
+  // server.max_connections when set; unset, serve derives it from the file descriptor limit
+  // (descriptor_budget.hpp).
+  std::optional<std::size_t> max_connections;
   infra::db::DatabaseOptions database;
   bool auto_migrate = true;
   std::chrono::milliseconds database_wait{10'000};

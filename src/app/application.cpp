@@ -2,6 +2,7 @@
 
 #include "admin_event_routes.hpp"
 #include "dead_letters_command.hpp"
+#include "descriptor_budget.hpp"
 #include "openapi_document.hpp"
 #include "ops_routes.hpp"
 
@@ -147,6 +148,7 @@ int Application::dead_letters(std::span<const std::string> args) {
 int Application::serve() {
   log::info("app", "starting",
             {{"env", config_.environment == Environment::kProduction ? "production" : "development"}});
+  limit_connections_to_descriptors(config_);
   if (!wait_for_database() || !migrations_ready()) return 1;
 
   // Subscriptions are recorded before anything can publish, so no event of this run misses one.

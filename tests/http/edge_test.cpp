@@ -5,6 +5,9 @@
 #include "support/eventually.hpp"
 #include "support/http_client.hpp"
 
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -14,6 +17,7 @@
 #include <atomic>
 #include <future>
 #include <thread>
+#include <vector>
 
 namespace http = shop::infra::http;
 using shop::test::http_request;
@@ -76,6 +80,34 @@ struct TestServer {
 std::string code_of(const shop::test::HttpResponse& r) {
   return std::string(r.json().at("code").as_string());
 }
+
+// Fills this process's descriptor table but for `spare` free slots, under a lowered RLIMIT_NOFILE so
+// the table cannot grow; undone at scope exit. CTest runs each test case in a process of its own.
+class DescriptorExhaustion {
+ public:
+  explicit DescriptorExhaustion(std::size_t spare) {
+    REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved_) == 0);
+    rlimit lowered = saved_;
+    lowered.rlim_cur = std::min<rlim_t>(saved_.rlim_cur, 256);
+    REQUIRE(::setrlimit(RLIMIT_NOFILE, &lowered) == 0);
+    for (int fd; (fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0;) fillers_.push_back(fd);
+    REQUIRE(fillers_.size() > spare);
+    for (std::size_t i = 0; i < spare; ++i) {
+      ::close(fillers_.back());
+      fillers_.pop_back();
+    }
+  }
+  ~DescriptorExhaustion() {
+    for (int fd : fillers_) ::close(fd);
+    ::setrlimit(RLIMIT_NOFILE, &saved_);
+  }
+  DescriptorExhaustion(const DescriptorExhaustion&) = delete;
+  DescriptorExhaustion& operator=(const DescriptorExhaustion&) = delete;
+
+ private:
+  rlimit saved_{};
+  std::vector<int> fillers_;
+};
 
 }  // namespace
 
@@ -383,4 +415,25 @@ TEST_CASE("Transfer-Encoding other than a single chunked is a 400 and its body i
     // Nothing follows, the smuggled request's answer least of all: the connection just ends.
     CHECK_THROWS_WITH(conn.read_response(), Catch::Contains("closed before a response"));
   }
+}
+
+TEST_CASE("out of file descriptors, a new connection is answered 503 and closed while open ones are served",
+          "[http][edge][connections]") {
+  TestServer s;
+  HttpConnection open(s.port);
+  REQUIRE(open.request("GET", "/items/1").status == 200);
+  {
+    const DescriptorExhaustion exhausted(1);  // the one left is the late client's socket
+    HttpConnection late(s.port, 3000ms);
+    const auto r = late.read_response();
+    CHECK(r.status == 503);
+    CHECK(code_of(r) == "too_many_connections");
+    CHECK(r.header("Retry-After") == "1");
+    CHECK(r.header("X-Request-Id"));
+    CHECK(late.closed_by_peer(2000ms));
+  }
+  CHECK(open.request("GET", "/items/2").status == 200);
+  CHECK(http_request(s.port, "GET", "/items/3").status == 200);
+  CHECK(s.metrics.render().find(R"(shopd_http_refused_connections_total{reason="out_of_descriptors"} 1)") !=
+        std::string::npos);
 }

@@ -1,5 +1,5 @@
 // The HTTP edge's limits in the real binary, as an operator runs it: client addresses behind a
-// proxy, what reaches the log.
+// proxy, connection caps, what reaches the log.
 #include "support/eventually.hpp"
 #include "support/http_client.hpp"
 #include "support/shopd_process.hpp"
@@ -106,6 +106,102 @@ TEST_CASE("the binary's per-address login limit counts the forwarded client, an 
   CHECK(login("2001:db8:1:2:ffff::2") == 401);
   CHECK(login("2001:db8:1:2:abcd::3") == 429);  // a fresh address in the same /64
   CHECK(login("2001:db8:1:3::1") == 401);
+}
+
+TEST_CASE("the binary caps connections in total and per address and goes on serving the open ones",
+          "[http][binary][edge][connections]") {
+  TestDatabase db;
+  auto env = base_shopd_env(db.url());
+  env.emplace_back("SHOPD_MAX_CONNECTIONS", "20");
+  env.emplace_back("SHOPD_MAX_CONNECTIONS_PER_ADDRESS", "5");
+  env.emplace_back("SHOPD_READ_TIMEOUT", "60s");  // the crowd holds its connections idle
+  ShopdProcess shopd(env);
+  const auto port = shopd.wait_until_listening();
+  HttpConnection keep_alive(port);
+  REQUIRE(keep_alive.request("GET", "/healthz").status == 200);
+
+  // 8 from one address (5 fit), then 5 each from three more: with the one above that is 21, so the
+  // last of them finds the server full, and so do 3 from a sixth address.
+  const std::vector<std::pair<std::string, int>> crowd_plan = {
+      {"127.0.0.2", 8}, {"127.0.0.3", 5}, {"127.0.0.4", 5}, {"127.0.0.5", 5}, {"127.0.0.6", 3}};
+  std::vector<std::pair<std::string, std::unique_ptr<HttpConnection>>> crowd;
+  for (const auto& [address, count] : crowd_plan) {
+    for (int i = 0; i < count; ++i)
+      crowd.emplace_back(address, std::make_unique<HttpConnection>(port, address));
+  }
+  // The server takes connections in order, so once this one is answered every earlier one has been.
+  HttpConnection late(port, "127.0.0.7");
+  const auto refused = late.read_response();
+  CHECK(refused.status == 503);
+  CHECK(refused.json().at("code") == "too_many_connections");
+  CHECK(refused.header("Connection") == "close");
+  CHECK(refused.header("X-Request-Id"));
+  CHECK(late.closed_by_peer(2000ms));
+
+  std::map<std::string, int> held;
+  for (const auto& [address, conn] : crowd) {
+    if (!conn->closed_by_peer(100ms)) ++held[address];
+  }
+  CHECK(held ==
+        std::map<std::string, int>{{"127.0.0.2", 5}, {"127.0.0.3", 5}, {"127.0.0.4", 5}, {"127.0.0.5", 4}});
+
+  // The connection opened first is still served, from the database.
+  const auto ready = keep_alive.request("GET", "/readyz");
+  CHECK(ready.status == 200);
+  CHECK(ready.json().at("status") == "ready");
+  const auto metrics = keep_alive.request("GET", "/metrics").body;
+  CHECK(contains(metrics, R"(shopd_http_refused_connections_total{reason="per_address"} 3)"));
+  CHECK(contains(metrics, R"(shopd_http_refused_connections_total{reason="max_connections"} 5)"));
+  CHECK(contains(metrics, "shopd_http_open_connections 20"));
+
+  // Room frees up as connections close.
+  crowd.clear();
+  CHECK(eventually([&] { return http_request(port, "GET", "/healthz").status == 200; }, 5s));
+}
+
+TEST_CASE("the binary sizes its connection cap to the descriptor limit and never runs out of descriptors",
+          "[http][binary][edge][connections]") {
+  TestDatabase db;
+  const auto env = base_shopd_env(db.url());
+  ShopdProcess shopd(env, {"serve"}, {.open_files_soft = 200, .open_files_hard = 300});
+  const auto port = shopd.wait_until_listening();
+  // The soft limit is raised to the hard one, and the choice is logged.
+  const auto line = log_line(shopd, "msg=\"file descriptors\"");
+  CHECK(field(line, "limit") == "300");
+  CHECK(field(line, "raised_from") == "200");
+  const auto cap = std::stoi(field(line, "max_connections"));
+  CHECK(cap > 100);
+  CHECK(cap < 300 - 4 - 4 - 1);  // both database pools and the event listener stay free
+  HttpConnection keep_alive(port);
+  REQUIRE(keep_alive.request("GET", "/readyz").status == 200);
+
+  // More connections than the process has descriptors, from three addresses (each under its cap).
+  std::vector<std::unique_ptr<HttpConnection>> crowd;
+  for (const char* address : {"127.0.0.2", "127.0.0.3", "127.0.0.4"}) {
+    for (int i = 0; i < 110; ++i) crowd.push_back(std::make_unique<HttpConnection>(port, address));
+  }
+  HttpConnection late(port, "127.0.0.5");
+  CHECK(late.read_response().status == 503);
+
+  const auto metrics = keep_alive.request("GET", "/metrics").body;
+  CHECK(contains(metrics, "shopd_http_open_connections " + std::to_string(cap)));
+  CHECK(contains(metrics, R"(shopd_http_refused_connections_total{reason="max_connections"} )" +
+                              std::to_string(330 + 1 - (cap - 1))));
+  CHECK(keep_alive.request("GET", "/readyz").status == 200);
+  INFO(shopd.log());
+  CHECK_FALSE(contains(shopd.log(), "Too many open files"));
+  CHECK_FALSE(contains(shopd.log(), "accept failed"));
+}
+
+TEST_CASE("the binary refuses to start with more connections than its descriptors can hold",
+          "[http][binary][edge][connections][config]") {
+  TestDatabase db;
+  auto env = base_shopd_env(db.url());
+  env.emplace_back("SHOPD_MAX_CONNECTIONS", "1000");
+  ShopdProcess shopd(env, {"serve"}, {.open_files_soft = 300, .open_files_hard = 300});
+  CHECK(shopd.wait_for_exit(30s) == 2);
+  CHECK(contains(shopd.log(), "server.max_connections"));
+  CHECK(contains(shopd.log(), "ulimit -n"));
 }
 
 TEST_CASE("control bytes in a request reach the binary's log escaped, never raw",

@@ -76,6 +76,8 @@ TEST_CASE("load_config defaults", "[unit][app_config]") {
   CHECK(c.server.drain_timeout == 10s);
   CHECK(c.server.access_log);
   CHECK(c.server.trusted_proxies.empty());
+  CHECK_FALSE(c.max_connections);  // derived from the descriptor limit at serve
+  CHECK(c.server.max_connections_per_address == 256);
   CHECK(c.database.pool_size == 8);
   CHECK(c.database.statement_timeout == 30s);
   CHECK_FALSE(c.database.url.empty());
@@ -144,20 +146,34 @@ TEST_CASE("load_config refuses SMTP AUTH in the clear unless the relay is on thi
   CHECK_NOTHROW(load_config(empty.path()));
 }
 
-TEST_CASE("load_config reads the edge's trusted proxies", "[unit][app_config]") {
+TEST_CASE("load_config reads the edge's proxy and connection settings", "[unit][app_config]") {
   CleanEnv env;
   const TempFile file(R"(
 [server]
 trusted_proxies = "10.0.0.0/8, ::1"
+max_connections = 500
+max_connections_per_address = 20
 )");
   const auto c = load_config(file.path());
   CHECK(c.server.trusted_proxies.trusts(*shop::infra::http::IpAddress::parse("10.2.3.4")));
   CHECK(c.server.trusted_proxies.trusts(*shop::infra::http::IpAddress::parse("::1")));
   CHECK_FALSE(c.server.trusted_proxies.trusts(*shop::infra::http::IpAddress::parse("192.0.2.1")));
+  CHECK(c.max_connections == 500);
+  CHECK(c.server.max_connections_per_address == 20);
 
   env.set("SHOPD_TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal");
   CHECK_THAT(config_error(file.path()), Contains("server.trusted_proxies") &&
                                             Contains("SHOPD_TRUSTED_PROXIES") && Contains("proxy.internal"));
+  ::unsetenv("SHOPD_TRUSTED_PROXIES");
+  env.set("SHOPD_METRICS_LISTEN", "9090");
+  CHECK_THAT(config_error(file.path()),
+             Contains("server.metrics_listen") && Contains("SHOPD_METRICS_LISTEN"));
+  ::unsetenv("SHOPD_METRICS_LISTEN");
+  env.set("SHOPD_MAX_CONNECTIONS", "0");
+  CHECK_THAT(config_error(file.path()), Contains("server.max_connections"));
+  ::unsetenv("SHOPD_MAX_CONNECTIONS");
+  env.set("SHOPD_MAX_CONNECTIONS_PER_ADDRESS", "none");
+  CHECK_THAT(config_error(file.path()), Contains("server.max_connections_per_address"));
 }
 
 TEST_CASE("load_config reads the file and lets the environment override it", "[unit][app_config]") {

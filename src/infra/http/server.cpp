@@ -18,12 +18,18 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
 #include <atomic>
 #include <charconv>
 #include <mutex>
 #include <random>
 #include <set>
+#include <sstream>
 #include <thread>
+#include <unordered_map>
 
 namespace shop::infra::http {
 namespace {
@@ -63,13 +69,61 @@ IpAddress ip_address_of(const asio::ip::address& address) {
 }
 
 struct Connection {
-  Connection(tcp::socket socket, IpAddress p, std::string rem)
-      : stream(std::move(socket)), peer(p), remote(std::move(rem)) {}
+  Connection(tcp::socket socket, IpAddress p, std::string rem, std::string subj)
+      : stream(std::move(socket)), peer(p), remote(std::move(rem)), subject(std::move(subj)) {}
   beast::tcp_stream stream;
   IpAddress peer;
-  std::string remote;  // "ip:port", for the log
-  bool busy = false;   // touched only on the connection's strand
+  std::string remote;   // "ip:port", for the log
+  std::string subject;  // what it counts against max_connections_per_address; empty: not counted
+  bool busy = false;    // touched only on the connection's strand
 };
+
+// Why a new connection was closed at once; the label of shopd_http_refused_connections_total.
+enum class Refusal { kDraining, kMaxConnections, kPerAddress, kOutOfDescriptors };
+constexpr std::array<std::string_view, 4> kRefusalReasons{"draining", "max_connections", "per_address",
+                                                          "out_of_descriptors"};
+constexpr auto kRefusalWarningInterval = std::chrono::seconds(10);
+
+// One descriptor held in reserve, on /dev/null, for the moment accept() runs out of them.
+class SpareDescriptor {
+ public:
+  SpareDescriptor() { acquire(); }
+  ~SpareDescriptor() { release(); }
+  SpareDescriptor(const SpareDescriptor&) = delete;
+  SpareDescriptor& operator=(const SpareDescriptor&) = delete;
+
+  void acquire() {
+    if (fd_ < 0) fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  }
+  // False if there was none to give back.
+  bool release() {
+    if (fd_ < 0) return false;
+    ::close(fd_);
+    fd_ = -1;
+    return true;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+bhttp::response<bhttp::string_body> to_message(Response response, bool close) {
+  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(response.status), 11};
+  if (!response.content_type.empty()) out.set(bhttp::field::content_type, response.content_type);
+  for (const auto& [name, value] : response.headers) out.insert(name, value);
+  out.body() = std::move(response.body);
+  out.keep_alive(!close);
+  out.prepare_payload();
+  return out;
+}
+
+// What a refused connection is told before it is closed.
+Response too_many_connections() {
+  return Problem(503, "too_many_connections", "Too many connections",
+                 "The server holds as many connections as it may; try again shortly.")
+      .header("Retry-After", "1")
+      .to_response();
+}
 
 // Transfer-Encoding is accepted only as a single `chunked` on an HTTP/1.1 request without
 // Content-Length. Beast reads any other coding ("gzip", "chunked, gzip", "identity") as a request
@@ -132,17 +186,21 @@ struct Server::Impl {
         map_error(std::move(mapper)),
         ioc(static_cast<int>(options.io_threads)),
         acceptor_strand(asio::make_strand(ioc)),
-        acceptor(acceptor_strand) {
+        acceptor(acceptor_strand),
+        refusal(too_many_connections()) {
     if (!authenticator) throw std::logic_error("http::Server needs an authenticator for bearer tokens");
   }
 
   void start();
   asio::awaitable<void> accept_loop();
+  bool shed_pending_connection();
   void open_connection(tcp::socket socket);
+  std::optional<Refusal> admit(const std::shared_ptr<Connection>& conn);
+  void refuse(tcp::socket& socket, Refusal reason);
   asio::awaitable<void> serve(std::shared_ptr<Connection> conn);
   asio::awaitable<Response> respond(Request& request);
   asio::awaitable<void> drain_connections();
-  void record(const Request& request, const Response& response, std::chrono::steady_clock::duration elapsed);
+  void record(const Request& request, unsigned status, std::chrono::steady_clock::duration elapsed);
   void forget(const std::shared_ptr<Connection>& conn);
 
   ServerOptions options;
@@ -155,9 +213,15 @@ struct Server::Impl {
   tcp::acceptor acceptor;
   std::string local_address;
   std::vector<std::thread> threads;
+  const Response refusal;
+  std::array<metrics::Counter*, kRefusalReasons.size()> refused{};
+  // Touched only on the acceptor strand.
+  SpareDescriptor spare_descriptor;
+  std::chrono::steady_clock::time_point last_refusal_warning{};
 
-  std::mutex mutex;  // guards connections and draining
+  std::mutex mutex;  // guards connections, per_address and draining
   std::set<std::shared_ptr<Connection>> connections;
+  std::unordered_map<std::string, std::size_t> per_address;  // open connections by subject
   bool draining = false;
   std::atomic<bool> draining_flag{false};  // the same, readable without the lock
 };
@@ -170,23 +234,37 @@ void Server::Impl::start() {
   acceptor.set_option(asio::socket_base::reuse_address(true));
   acceptor.bind(endpoint);
   acceptor.listen(asio::socket_base::max_listen_connections);
+  // shed_pending_connection() accepts synchronously; it must never wait for a client.
+  acceptor.non_blocking(true);
   local_address = endpoint_text(acceptor.local_endpoint());
 
   metrics.gauge("shopd_http_open_connections", "Open client connections.", {}, [this] {
     std::lock_guard lock(mutex);
     return static_cast<double>(connections.size());
   });
+  for (std::size_t i = 0; i < kRefusalReasons.size(); ++i) {
+    refused[i] = &metrics.counter("shopd_http_refused_connections_total",
+                                  "Connections closed as soon as accepted, by reason.",
+                                  {{"reason", std::string(kRefusalReasons[i])}});
+  }
   asio::co_spawn(acceptor_strand, accept_loop(), asio::detached);
   for (std::size_t i = 0; i < options.io_threads; ++i) threads.emplace_back([this] { ioc.run(); });
-  log::info("http", "listening", {{"address", local_address}, {"io_threads", options.io_threads}});
+  log::info("http", "listening",
+            {{"address", local_address},
+             {"io_threads", options.io_threads},
+             {"max_connections", options.max_connections},
+             {"max_connections_per_address", options.max_connections_per_address}});
 }
 
 asio::awaitable<void> Server::Impl::accept_loop() {
   while (acceptor.is_open()) {
     auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kTuple);
+    if (ec == asio::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system) {
+      if (shed_pending_connection()) continue;
+    }
     if (ec) {
       if (!acceptor.is_open()) break;
-      // EMFILE and friends: back off briefly instead of spinning.
+      // Out of descriptors with none spare, and friends: back off briefly instead of spinning.
       log::warn("http", "accept failed", {{"error", ec.message()}});
       asio::steady_timer pause(acceptor_strand, std::chrono::milliseconds(50));
       co_await pause.async_wait(kTuple);
@@ -196,16 +274,30 @@ asio::awaitable<void> Server::Impl::accept_loop() {
   }
 }
 
+// Out of file descriptors, the pending connection would wait in the backlog while accept fails again
+// and again. Giving back the spare descriptor makes room to take it, answer 503 and close it; then the
+// spare is taken again for next time.
+bool Server::Impl::shed_pending_connection() {
+  if (!spare_descriptor.release()) return false;
+  tcp::socket socket(ioc);
+  boost::system::error_code ec;
+  acceptor.accept(socket, ec);
+  if (!ec) refuse(socket, Refusal::kOutOfDescriptors);
+  spare_descriptor.acquire();
+  return true;
+}
+
 void Server::Impl::open_connection(tcp::socket socket) {
   boost::system::error_code ec;
   const auto endpoint = socket.remote_endpoint(ec);
   if (ec) return;  // the client is gone already; the socket closes here
-  auto conn = std::make_shared<Connection>(std::move(socket), ip_address_of(endpoint.address()),
-                                           endpoint_text(endpoint));
-  {
-    std::lock_guard lock(mutex);
-    if (draining) return;  // closes the socket
-    connections.insert(conn);
+  const auto peer = ip_address_of(endpoint.address());
+  auto subject = options.trusted_proxies.trusts(peer) ? std::string() : rate_limit_subject(peer);
+  auto conn =
+      std::make_shared<Connection>(std::move(socket), peer, endpoint_text(endpoint), std::move(subject));
+  if (const auto refusal_reason = admit(conn)) {
+    refuse(conn->stream.socket(), *refusal_reason);
+    return;
   }
   asio::co_spawn(conn->stream.get_executor(), serve(conn), [this, conn](std::exception_ptr error) {
     if (error) {
@@ -219,9 +311,46 @@ void Server::Impl::open_connection(tcp::socket socket) {
   });
 }
 
+std::optional<Refusal> Server::Impl::admit(const std::shared_ptr<Connection>& conn) {
+  std::lock_guard lock(mutex);
+  if (draining) return Refusal::kDraining;
+  if (connections.size() >= options.max_connections) return Refusal::kMaxConnections;
+  if (!conn->subject.empty()) {
+    auto& open = per_address[conn->subject];
+    if (open >= options.max_connections_per_address) return Refusal::kPerAddress;
+    ++open;
+  }
+  connections.insert(conn);
+  return std::nullopt;
+}
+
 void Server::Impl::forget(const std::shared_ptr<Connection>& conn) {
   std::lock_guard lock(mutex);
   connections.erase(conn);
+  if (conn->subject.empty()) return;
+  const auto it = per_address.find(conn->subject);
+  if (--it->second == 0) per_address.erase(it);
+}
+
+void Server::Impl::refuse(tcp::socket& socket, Refusal reason) {
+  const auto index = static_cast<std::size_t>(reason);
+  refused[index]->add();
+  auto message = to_message(refusal, true);
+  message.set("X-Request-Id", new_request_id());
+  std::ostringstream text;
+  text << message;
+  boost::system::error_code ignored;
+  // A fresh connection's send buffer takes the short answer whole, so this never waits on the client.
+  socket.non_blocking(true, ignored);
+  socket.write_some(asio::buffer(text.str()), ignored);
+  socket.shutdown(tcp::socket::shutdown_send, ignored);
+  socket.close(ignored);
+  // One line now and then tells the operator; the counter has the numbers.
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_refusal_warning >= kRefusalWarningInterval) {
+    last_refusal_warning = now;
+    log::warn("http", "refusing connections", {{"reason", kRefusalReasons[index]}});
+  }
 }
 
 asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
@@ -279,19 +408,14 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
       close = !message.keep_alive() || draining_flag.load() || pipelined >= options.max_pipelined;
     }
 
-    bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(response.status), 11};
-    if (!response.content_type.empty()) out.set(bhttp::field::content_type, response.content_type);
+    const unsigned status = response.status;
+    auto out = to_message(std::move(response), close);
     out.set("X-Request-Id", request.request_id);
-    for (const auto& [name, value] : response.headers) out.insert(name, value);
-    out.body() = std::move(response.body);
-    out.keep_alive(!close);
-    out.prepare_payload();
     conn->stream.expires_after(options.read_timeout);
     auto [write_error, written] = co_await bhttp::async_write(conn->stream, out, kTuple);
     (void)written;
     conn->busy = false;
-    response.body.clear();
-    record(request, response, std::chrono::steady_clock::now() - started);
+    record(request, status, std::chrono::steady_clock::now() - started);
     if (close || write_error) break;
     if (draining_flag.load()) break;
   }
@@ -335,15 +459,14 @@ asio::awaitable<Response> Server::Impl::respond(Request& request) {
   }
 }
 
-void Server::Impl::record(const Request& request, const Response& response,
+void Server::Impl::record(const Request& request, unsigned status,
                           std::chrono::steady_clock::duration elapsed) {
   const double seconds = std::chrono::duration<double>(elapsed).count();
   const std::string route = request.route.empty() ? "unmatched" : request.route;
   const std::string method(method_name(request.method));
-  const std::string status = std::to_string(response.status);
   metrics
       .counter("shopd_http_requests_total", "HTTP requests by route, method and status.",
-               {{"route", route}, {"method", method}, {"status", status}})
+               {{"route", route}, {"method", method}, {"status", std::to_string(status)}})
       .add();
   metrics
       .histogram("shopd_http_request_duration_seconds", "HTTP request latency by route.",
@@ -356,7 +479,7 @@ void Server::Impl::record(const Request& request, const Response& response,
                {"method", method},
                {"path", request.path.empty() ? std::string("-") : request.path},
                {"route", route},
-               {"status", response.status},
+               {"status", status},
                {"ms", fmt::format("{:.3f}", seconds * 1000)},
                {"client", request.client_address},
                {"remote", request.remote_address}});

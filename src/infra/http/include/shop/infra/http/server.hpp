@@ -18,8 +18,9 @@ class io_context;
 }
 
 // The HTTP edge: Beast sessions as coroutines on a pool of I/O threads. Every read has a deadline,
-// bodies have a limit, a connection may pipeline only so many requests, and drain() lets in-flight
-// requests finish while refusing new connections.
+// bodies have a limit, a connection may pipeline only so many requests, open connections are capped
+// in total and per client address, and drain() lets in-flight requests finish while refusing new
+// connections.
 namespace shop::infra::http {
 
 struct ServerOptions {
@@ -30,6 +31,12 @@ struct ServerOptions {
   std::size_t max_pipelined = 16;  // back-to-back requests already buffered before the connection is closed
   std::chrono::milliseconds drain_timeout{10'000};
   bool access_log = true;
+  // Open client connections. Past either cap a new connection is answered 503 (Connection: close)
+  // and closed at once; the open ones go on being served.
+  std::size_t max_connections = 10'000;
+  // Per socket peer, counted by rate_limit_subject (IPv6 per /64). A trusted proxy carries many
+  // clients, so its connections count only against max_connections.
+  std::size_t max_connections_per_address = 256;
   TrustedProxies trusted_proxies{};  // whose X-Forwarded-For sets Request::client_address
 };
 
