@@ -34,6 +34,8 @@ constexpr Knob kKnobs[] = {
      "leaves after database, mail and spare descriptors)"},
     {"server.max_connections_per_address", "SHOPD_MAX_CONNECTIONS_PER_ADDRESS", "256",
      "open connections per client address, IPv6 per /64 (trusted proxies count only in the total)"},
+    {"server.metrics_listen", "SHOPD_METRICS_LISTEN", "",
+     "serve /metrics only on this address and port (port 0 picks one and logs it); empty: on server.listen"},
     {"database.url", "SHOPD_DATABASE_URL", "postgresql://shopd@127.0.0.1:54320/shopd",
      "libpq connection URI"},
     {"database.pool_size", "SHOPD_DB_POOL_SIZE", "8",
@@ -155,6 +157,12 @@ AppConfig load_config(std::optional<std::string> explicit_path) {
   }
   c.server.max_connections_per_address =
       static_cast<std::size_t>(s.integer("server.max_connections_per_address", 1, 10'000'000));
+  if (s.has("server.metrics_listen")) {
+    c.metrics_listen = s.string("server.metrics_listen");
+    if (!infra::http::parse_listen_address(c.metrics_listen)) {
+      s.reject("server.metrics_listen", "must be HOST:PORT such as 127.0.0.1:9090, [::1]:9090 or :0");
+    }
+  }
 
   c.database.url = s.string("database.url");
   c.database.pool_size = static_cast<std::size_t>(s.integer("database.pool_size", 1, 512));

@@ -30,6 +30,7 @@ struct AppConfig {
   // server.max_connections when set; unset, serve derives it from the file descriptor limit
   // (descriptor_budget.hpp).
   std::optional<std::size_t> max_connections;
+  std::string metrics_listen;  // empty: /metrics on server.listen
   infra::db::DatabaseOptions database;
   bool auto_migrate = true;
   std::chrono::milliseconds database_wait{10'000};

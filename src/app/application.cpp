@@ -85,8 +85,8 @@ Application::Application(AppConfig config, infra::crypto::KeyRing keys)
       scheduler_(db_, clock_, &metrics_),
       users_(user::make_user_module({db_, clock_, keys_, passwords_, mail_queue_, config_.users})) {
   register_pool_metrics(metrics_, db_);
-  register_ops_routes(router_,
-                      {db_, migrator_.latest(), metrics_, build_openapi_document(openapi_fragments())});
+  register_ops_routes(router_, {db_, migrator_.latest(), build_openapi_document(openapi_fragments())});
+  register_metrics_route(config_.metrics_listen.empty() ? router_ : metrics_router_, metrics_);
   register_admin_event_routes(router_, db_, clock_);
   users_->register_routes(router_);
   dispatcher_.add(mail_queue_.sender(*mail_));
@@ -161,6 +161,8 @@ int Application::serve() {
 
   infra::http::Server server(config_.server, router_, users_->authenticator(), metrics_,
                              map_infrastructure_error);
+  if (!config_.metrics_listen.empty())
+    server.add_listener("metrics", config_.metrics_listen, metrics_router_);
   // Catch the signals before the server says it listens: a SIGTERM that follows that line at once
   // must drain, not kill the process.
   boost::asio::signal_set signals(server.io_context(), SIGINT, SIGTERM);

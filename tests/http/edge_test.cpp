@@ -58,14 +58,17 @@ boost::asio::awaitable<std::optional<http::Caller>> test_callers(std::string tok
   co_return std::nullopt;
 }
 
+std::uint16_t port_of(const std::string& address) {
+  return static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
+}
+
 // A started server on a free port, drained and joined at scope exit.
 struct TestServer {
   explicit TestServer(http::ServerOptions options = {}) {
     options.listen = "127.0.0.1:0";
     server = std::make_unique<http::Server>(options, router, test_callers, metrics, nullptr);
     server->start();
-    const auto address = server->local_address();
-    port = static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
+    port = port_of(server->local_address());
   }
   ~TestServer() {
     server->drain();
@@ -436,4 +439,25 @@ TEST_CASE("out of file descriptors, a new connection is answered 503 and closed 
   CHECK(http_request(s.port, "GET", "/items/3").status == 200);
   CHECK(s.metrics.render().find(R"(shopd_http_refused_connections_total{reason="out_of_descriptors"} 1)") !=
         std::string::npos);
+}
+
+TEST_CASE("an added listener serves its own router and the main one does not", "[http][edge]") {
+  http::Router main_router = make_router();
+  http::Router side_router;
+  side_router.add(http::Method::kGet, "/side", [](http::Request&) -> boost::asio::awaitable<http::Response> {
+    co_return http::json_response(200, {{"side", true}});
+  });
+  shop::infra::metrics::Registry metrics;
+  http::Server server({.listen = "127.0.0.1:0"}, main_router, test_callers, metrics, nullptr);
+  server.add_listener("side", "127.0.0.1:0", side_router);
+  server.start();
+  const auto main_port = port_of(server.local_address());
+  const auto side_port = port_of(server.local_address("side"));
+  CHECK(main_port != side_port);
+  CHECK(http_request(side_port, "GET", "/side").status == 200);
+  CHECK(http_request(side_port, "GET", "/items/1").status == 404);
+  CHECK(http_request(main_port, "GET", "/side").status == 404);
+  CHECK(http_request(main_port, "GET", "/items/1").status == 200);
+  server.drain();
+  server.wait();
 }

@@ -1,5 +1,5 @@
 // The HTTP edge's limits in the real binary, as an operator runs it: client addresses behind a
-// proxy, connection caps, what reaches the log.
+// proxy, connection caps, what reaches the log, /metrics on a listener of its own.
 #include "support/eventually.hpp"
 #include "support/http_client.hpp"
 #include "support/shopd_process.hpp"
@@ -223,4 +223,25 @@ TEST_CASE("control bytes in a request reach the binary's log escaped, never raw"
     REQUIRE((byte >= 0x20 && byte != 0x7f));
   }
   CHECK_FALSE(contains(log, "\nts=2024-01-01"));
+}
+
+TEST_CASE("the binary serves /metrics only on server.metrics_listen when that is set",
+          "[http][binary][edge][metrics]") {
+  TestDatabase db;
+  auto env = base_shopd_env(db.url());
+  env.emplace_back("SHOPD_METRICS_LISTEN", "127.0.0.1:0");
+  ShopdProcess shopd(env);
+  const auto port = shopd.wait_until_listening();
+  const auto address = field(log_line(shopd, "msg=listening listener=metrics "), "address");
+  REQUIRE(address.starts_with("127.0.0.1:"));
+  const auto metrics_port = static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
+  CHECK(metrics_port != port);
+
+  const auto metrics = http_request(metrics_port, "GET", "/metrics");
+  CHECK(metrics.status == 200);
+  CHECK(contains(*metrics.header("Content-Type"), "text/plain"));
+  CHECK(contains(metrics.body, "shopd_http_open_connections "));
+  CHECK(http_request(port, "GET", "/metrics").status == 404);
+  CHECK(http_request(metrics_port, "GET", "/healthz").status == 404);
+  CHECK(http_request(port, "GET", "/healthz").status == 200);
 }

@@ -78,6 +78,7 @@ TEST_CASE("load_config defaults", "[unit][app_config]") {
   CHECK(c.server.trusted_proxies.empty());
   CHECK_FALSE(c.max_connections);  // derived from the descriptor limit at serve
   CHECK(c.server.max_connections_per_address == 256);
+  CHECK(c.metrics_listen.empty());
   CHECK(c.database.pool_size == 8);
   CHECK(c.database.statement_timeout == 30s);
   CHECK_FALSE(c.database.url.empty());
@@ -146,13 +147,14 @@ TEST_CASE("load_config refuses SMTP AUTH in the clear unless the relay is on thi
   CHECK_NOTHROW(load_config(empty.path()));
 }
 
-TEST_CASE("load_config reads the edge's proxy and connection settings", "[unit][app_config]") {
+TEST_CASE("load_config reads the edge's proxy, connection and metrics settings", "[unit][app_config]") {
   CleanEnv env;
   const TempFile file(R"(
 [server]
 trusted_proxies = "10.0.0.0/8, ::1"
 max_connections = 500
 max_connections_per_address = 20
+metrics_listen = "127.0.0.1:9090"
 )");
   const auto c = load_config(file.path());
   CHECK(c.server.trusted_proxies.trusts(*shop::infra::http::IpAddress::parse("10.2.3.4")));
@@ -160,6 +162,7 @@ max_connections_per_address = 20
   CHECK_FALSE(c.server.trusted_proxies.trusts(*shop::infra::http::IpAddress::parse("192.0.2.1")));
   CHECK(c.max_connections == 500);
   CHECK(c.server.max_connections_per_address == 20);
+  CHECK(c.metrics_listen == "127.0.0.1:9090");
 
   env.set("SHOPD_TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal");
   CHECK_THAT(config_error(file.path()), Contains("server.trusted_proxies") &&

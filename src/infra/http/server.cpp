@@ -68,10 +68,22 @@ IpAddress ip_address_of(const asio::ip::address& address) {
                        : address.to_v6().to_bytes());
 }
 
+struct Listener {
+  Listener(std::string n, std::string l, const Router& r,
+           asio::strand<asio::io_context::executor_type>& strand)
+      : name(std::move(n)), listen(std::move(l)), router(r), acceptor(strand) {}
+  std::string name;  // empty for the main listener
+  std::string listen;
+  const Router& router;
+  tcp::acceptor acceptor;
+  std::string local_address;
+};
+
 struct Connection {
-  Connection(tcp::socket socket, IpAddress p, std::string rem, std::string subj)
-      : stream(std::move(socket)), peer(p), remote(std::move(rem)), subject(std::move(subj)) {}
+  Connection(tcp::socket socket, const Router& r, IpAddress p, std::string rem, std::string subj)
+      : stream(std::move(socket)), router(r), peer(p), remote(std::move(rem)), subject(std::move(subj)) {}
   beast::tcp_stream stream;
+  const Router& router;
   IpAddress peer;
   std::string remote;   // "ip:port", for the log
   std::string subject;  // what it counts against max_connections_per_address; empty: not counted
@@ -180,38 +192,36 @@ std::optional<ListenAddress> parse_listen_address(std::string_view text) {
 struct Server::Impl {
   Impl(ServerOptions opts, const Router& r, Authenticator auth, metrics::Registry& m, ErrorMapper mapper)
       : options(std::move(opts)),
-        router(r),
         authenticator(std::move(auth)),
         metrics(m),
         map_error(std::move(mapper)),
         ioc(static_cast<int>(options.io_threads)),
         acceptor_strand(asio::make_strand(ioc)),
-        acceptor(acceptor_strand),
         refusal(too_many_connections()) {
     if (!authenticator) throw std::logic_error("http::Server needs an authenticator for bearer tokens");
+    listeners.push_back(std::make_unique<Listener>("", options.listen, r, acceptor_strand));
   }
 
   void start();
-  asio::awaitable<void> accept_loop();
-  bool shed_pending_connection();
-  void open_connection(tcp::socket socket);
+  void bind(Listener& listener);
+  asio::awaitable<void> accept_loop(Listener& listener);
+  bool shed_pending_connection(tcp::acceptor& acceptor);
+  void open_connection(tcp::socket socket, const Listener& listener);
   std::optional<Refusal> admit(const std::shared_ptr<Connection>& conn);
   void refuse(tcp::socket& socket, Refusal reason);
   asio::awaitable<void> serve(std::shared_ptr<Connection> conn);
-  asio::awaitable<Response> respond(Request& request);
+  asio::awaitable<Response> respond(const Router& router, Request& request);
   asio::awaitable<void> drain_connections();
   void record(const Request& request, unsigned status, std::chrono::steady_clock::duration elapsed);
   void forget(const std::shared_ptr<Connection>& conn);
 
   ServerOptions options;
-  const Router& router;
   Authenticator authenticator;
   metrics::Registry& metrics;
   ErrorMapper map_error;
   asio::io_context ioc;
   asio::strand<asio::io_context::executor_type> acceptor_strand;
-  tcp::acceptor acceptor;
-  std::string local_address;
+  std::vector<std::unique_ptr<Listener>> listeners;  // the main one first
   std::vector<std::thread> threads;
   const Response refusal;
   std::array<metrics::Counter*, kRefusalReasons.size()> refused{};
@@ -226,18 +236,22 @@ struct Server::Impl {
   std::atomic<bool> draining_flag{false};  // the same, readable without the lock
 };
 
-void Server::Impl::start() {
-  const auto address = parse_listen_address(options.listen);
-  if (!address) throw std::invalid_argument("bad listen address: " + options.listen);
+void Server::Impl::bind(Listener& listener) {
+  const auto address = parse_listen_address(listener.listen);
+  if (!address) throw std::invalid_argument("bad listen address: " + listener.listen);
   const tcp::endpoint endpoint(asio::ip::make_address(address->host), address->port);
+  auto& acceptor = listener.acceptor;
   acceptor.open(endpoint.protocol());
   acceptor.set_option(asio::socket_base::reuse_address(true));
   acceptor.bind(endpoint);
   acceptor.listen(asio::socket_base::max_listen_connections);
   // shed_pending_connection() accepts synchronously; it must never wait for a client.
   acceptor.non_blocking(true);
-  local_address = endpoint_text(acceptor.local_endpoint());
+  listener.local_address = endpoint_text(acceptor.local_endpoint());
+}
 
+void Server::Impl::start() {
+  for (auto& listener : listeners) bind(*listener);
   metrics.gauge("shopd_http_open_connections", "Open client connections.", {}, [this] {
     std::lock_guard lock(mutex);
     return static_cast<double>(connections.size());
@@ -247,20 +261,25 @@ void Server::Impl::start() {
                                   "Connections closed as soon as accepted, by reason.",
                                   {{"reason", std::string(kRefusalReasons[i])}});
   }
-  asio::co_spawn(acceptor_strand, accept_loop(), asio::detached);
+  for (auto& listener : listeners) asio::co_spawn(acceptor_strand, accept_loop(*listener), asio::detached);
   for (std::size_t i = 0; i < options.io_threads; ++i) threads.emplace_back([this] { ioc.run(); });
   log::info("http", "listening",
-            {{"address", local_address},
+            {{"address", listeners.front()->local_address},
              {"io_threads", options.io_threads},
              {"max_connections", options.max_connections},
              {"max_connections_per_address", options.max_connections_per_address}});
+  for (std::size_t i = 1; i < listeners.size(); ++i) {
+    log::info("http", "listening",
+              {{"listener", listeners[i]->name}, {"address", listeners[i]->local_address}});
+  }
 }
 
-asio::awaitable<void> Server::Impl::accept_loop() {
+asio::awaitable<void> Server::Impl::accept_loop(Listener& listener) {
+  auto& acceptor = listener.acceptor;
   while (acceptor.is_open()) {
     auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kTuple);
     if (ec == asio::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system) {
-      if (shed_pending_connection()) continue;
+      if (shed_pending_connection(acceptor)) continue;
     }
     if (ec) {
       if (!acceptor.is_open()) break;
@@ -270,14 +289,14 @@ asio::awaitable<void> Server::Impl::accept_loop() {
       co_await pause.async_wait(kTuple);
       continue;
     }
-    open_connection(std::move(socket));
+    open_connection(std::move(socket), listener);
   }
 }
 
 // Out of file descriptors, the pending connection would wait in the backlog while accept fails again
 // and again. Giving back the spare descriptor makes room to take it, answer 503 and close it; then the
 // spare is taken again for next time.
-bool Server::Impl::shed_pending_connection() {
+bool Server::Impl::shed_pending_connection(tcp::acceptor& acceptor) {
   if (!spare_descriptor.release()) return false;
   tcp::socket socket(ioc);
   boost::system::error_code ec;
@@ -287,14 +306,14 @@ bool Server::Impl::shed_pending_connection() {
   return true;
 }
 
-void Server::Impl::open_connection(tcp::socket socket) {
+void Server::Impl::open_connection(tcp::socket socket, const Listener& listener) {
   boost::system::error_code ec;
   const auto endpoint = socket.remote_endpoint(ec);
   if (ec) return;  // the client is gone already; the socket closes here
   const auto peer = ip_address_of(endpoint.address());
   auto subject = options.trusted_proxies.trusts(peer) ? std::string() : rate_limit_subject(peer);
-  auto conn =
-      std::make_shared<Connection>(std::move(socket), peer, endpoint_text(endpoint), std::move(subject));
+  auto conn = std::make_shared<Connection>(std::move(socket), listener.router, peer, endpoint_text(endpoint),
+                                           std::move(subject));
   if (const auto refusal_reason = admit(conn)) {
     refuse(conn->stream.socket(), *refusal_reason);
     return;
@@ -404,7 +423,7 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
       request.request_id =
           client_id && acceptable_request_id(*client_id) ? std::string(*client_id) : new_request_id();
       pipelined = buffer.size() > 0 ? pipelined + 1 : 0;
-      response = co_await respond(request);
+      response = co_await respond(conn->router, request);
       close = !message.keep_alive() || draining_flag.load() || pipelined >= options.max_pipelined;
     }
 
@@ -423,7 +442,7 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
   conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
-asio::awaitable<Response> Server::Impl::respond(Request& request) {
+asio::awaitable<Response> Server::Impl::respond(const Router& router, Request& request) {
   try {
     if (!parse_target(request.target, request.path, request.query)) {
       throw Problem(400, "bad_request", "Bad request", "The request target is not validly encoded.");
@@ -497,7 +516,7 @@ asio::awaitable<void> Server::Impl::drain_connections() {
   log::info("http", "draining", {{"connections", open.size()}});
   asio::post(acceptor_strand, [this] {
     boost::system::error_code ignored;
-    acceptor.close(ignored);
+    for (auto& listener : listeners) listener->acceptor.close(ignored);
   });
   // Idle connections (waiting for a request) are cancelled now; busy ones close after their response.
   for (auto& conn : open) {
@@ -535,12 +554,20 @@ Server::~Server() {
   wait();
 }
 
+void Server::add_listener(std::string name, std::string listen, const Router& router) {
+  impl_->listeners.push_back(
+      std::make_unique<Listener>(std::move(name), std::move(listen), router, impl_->acceptor_strand));
+}
+
 void Server::start() {
   impl_->start();
 }
 
-std::string Server::local_address() const {
-  return impl_->local_address;
+std::string Server::local_address(std::string_view listener) const {
+  for (const auto& l : impl_->listeners) {
+    if (l->name == listener) return l->local_address;
+  }
+  throw std::invalid_argument("no listener named " + std::string(listener));
 }
 
 void Server::drain() {

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace boost::asio {
 class io_context;
@@ -31,8 +32,8 @@ struct ServerOptions {
   std::size_t max_pipelined = 16;  // back-to-back requests already buffered before the connection is closed
   std::chrono::milliseconds drain_timeout{10'000};
   bool access_log = true;
-  // Open client connections. Past either cap a new connection is answered 503 (Connection: close)
-  // and closed at once; the open ones go on being served.
+  // Open client connections, all listeners together. Past either cap a new connection is answered
+  // 503 (Connection: close) and closed at once; the open ones go on being served.
   std::size_t max_connections = 10'000;
   // Per socket peer, counted by rate_limit_subject (IPv6 per /64). A trusted proxy carries many
   // clients, so its connections count only against max_connections.
@@ -61,10 +62,13 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds (throws std::system_error if it cannot) and starts the I/O threads.
+  // Before start(): also serves `router` on `listen` (HOST:PORT), under the same limits, e.g. /metrics
+  // on an address only the monitoring reaches. Its start is logged as `listening listener=<name>`.
+  void add_listener(std::string name, std::string listen, const Router& router);
+  // Binds every listener (throws std::system_error if one cannot) and starts the I/O threads.
   void start();
-  // "127.0.0.1:41234" once started.
-  std::string local_address() const;
+  // "127.0.0.1:41234" once started: the main listener's, or the one added under `listener`.
+  std::string local_address(std::string_view listener = {}) const;
   // Thread-safe and idempotent: stop accepting, let in-flight requests finish (up to drain_timeout),
   // close idle connections, then stop the I/O threads.
   void drain();
