@@ -408,7 +408,7 @@ TEST_CASE("Transfer-Encoding other than a single chunked is a 400 and its body i
   };
   for (const auto& [version, framing] : framings) {
     INFO("HTTP/" << version << " " << framing);
-    HttpConnection conn(s.port, 3000ms);
+    HttpConnection conn(s.port, 10000ms);
     conn.send("POST /echo HTTP/" + version + "\r\nHost: x\r\nContent-Type: application/json\r\n" + framing +
               "\r\n" + smuggled);
     const auto r = conn.read_response();
@@ -427,7 +427,7 @@ TEST_CASE("out of file descriptors, a new connection is answered 503 and closed 
   REQUIRE(open.request("GET", "/items/1").status == 200);
   {
     const DescriptorExhaustion exhausted(1);  // the one left is the late client's socket
-    HttpConnection late(s.port, 3000ms);
+    HttpConnection late(s.port, 10000ms);     // generous: a loaded machine is slow, not wrong
     const auto r = late.read_response();
     CHECK(r.status == 503);
     CHECK(code_of(r) == "too_many_connections");
