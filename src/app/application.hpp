@@ -55,6 +55,7 @@ class Application {
   infra::db::Database db_;
   infra::db::Migrator migrator_;
   infra::http::Router router_;
+  infra::http::Router metrics_router_;  // /metrics alone, when server.metrics_listen gives it a listener
   infra::crypto::KeyRing keys_;
   infra::crypto::FieldCipher cipher_;
   std::unique_ptr<infra::mail::MailTransport> mail_;
