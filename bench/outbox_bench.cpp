@@ -1,9 +1,9 @@
 // Events per second through the outbox: publish (in the publisher's transaction), deliver (claim,
 // handler, mark handled) and the handler's own write, against a migrated database. Run by
-// bench/outbox.sh, which prints these numbers next to a baseline of the same transactions without
-// an event.
+// bench/outbox.sh, which puts these rates in its table next to pgbench measured in the same run.
 //
 // usage: outbox_bench DATABASE_URL [EVENTS] [PUBLISHERS]
+// Prints one line per measurement: KEY UNIT RATE LABEL (the label is the rest of the line).
 #include "shop/infra/events/dispatcher.hpp"
 #include "shop/infra/events/outbox.hpp"
 #include "shop/infra/log/log.hpp"
@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -109,6 +110,10 @@ double drain_rate(const std::string& url, int count, int publishers, std::size_t
   return rate;
 }
 
+void report(std::string_view key, std::string_view unit, double rate, std::string_view label) {
+  fmt::print("{} {} {:.1f} {}\n", key, unit, rate, label);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -121,21 +126,14 @@ int main(int argc, char** argv) {
   const int publishers = argc > 3 ? std::stoi(argv[3]) : 8;
   shop::infra::log::set_level(shop::infra::log::Level::kWarn);
 
-  fmt::print("outbox benchmark: {} events, {} publishing threads, 2 subscribers, 2 dispatching threads\n",
-             count, publishers);
   {
     Setup s(url, 32);
-    const double plain = run_commands(s.db, count, publishers, false);
-    const double published = run_commands(s.db, count, publishers, true);
-    fmt::print("publish   command transactions/s without an event {:>9.0f}\n", plain);
-    fmt::print("publish   command transactions/s with its event   {:>9.0f}   ratio {:.2f}\n", published,
-               published / plain);
+    report("publish_plain", "tx/s", run_commands(s.db, count, publishers, false),
+           "commands without an event");
+    report("publish_event", "tx/s", run_commands(s.db, count, publishers, true), "commands with their event");
   }
-  const double batch1 = drain_rate(url, count, publishers, 1);
-  const double batch32 = drain_rate(url, count, publishers, 32);
-  fmt::print("deliver   deliveries/s handled+recorded, batch 1      {:>9.0f}\n", batch1);
-  fmt::print("deliver   deliveries/s handled+recorded, batch 32     {:>9.0f}   ratio {:.2f}\n", batch32,
-             batch32 / batch1);
+  report("deliver_1", "ev/s", drain_rate(url, count, publishers, 1), "deliveries, claimed one by one");
+  report("deliver_32", "ev/s", drain_rate(url, count, publishers, 32), "deliveries, claimed 32 at a time");
   {
     // Publishing and delivering at once: events/s from the first publish to the last handler.
     Setup s(url, 32);
@@ -143,8 +141,7 @@ int main(int argc, char** argv) {
     const auto start = Clock::now();
     run_commands(s.db, count, publishers, true);
     wait_for_effects(s.db, 2LL * count);
-    fmt::print("end-to-end events/s published, delivered to 2 subscribers and recorded {:>9.0f}\n",
-               count / seconds_since(start));
+    report("end_to_end", "ev/s", count / seconds_since(start), "published, delivered twice, recorded");
     s.dispatcher.stop();
   }
   return 0;

@@ -8,6 +8,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev
   libsoci-dev libpq-dev libsodium-dev libfmt-dev catch2 postgresql-15
   libcurl4-openssl-dev python3-aiosmtpd wrk curl
+  clang-format clang-tidy ccache
   "$@"
 )
 

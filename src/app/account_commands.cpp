@@ -3,10 +3,7 @@
 #include "application.hpp"
 
 #include "shop/infra/crypto/opaque_token.hpp"
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
+#include "shop/infra/exec/run_blocking.hpp"
 
 #include <termios.h>
 #include <unistd.h>
@@ -38,20 +35,6 @@ std::string read_password() {
   return password;
 }
 
-// Runs one of the user module's coroutines to completion on this thread: the commands use the very
-// code the API runs.
-template <class T>
-T run_to_completion(boost::asio::awaitable<T> work) {
-  boost::asio::io_context io;
-  std::optional<T> result;
-  auto done = boost::asio::co_spawn(
-      io, [&]() -> boost::asio::awaitable<void> { result.emplace(co_await std::move(work)); },
-      boost::asio::use_future);
-  io.run();
-  done.get();  // rethrows what the work threw
-  return std::move(*result);
-}
-
 std::string describe(const user::AccountRefused& refused) {
   switch (refused.reason) {
     case user::AccountRefused::Reason::kInvalid: {
@@ -80,7 +63,7 @@ int Application::create_admin(std::span<const std::string> args) {
   if (!wait_for_database() || !migrations_ready()) return 1;
   // Database failures are not caught here: main() reports them and exits non-zero.
   user::OperatorAccount admin{.username = args[1], .password = password, .role = user::Role::kAdmin};
-  const auto created = run_to_completion(users_->create_account(std::move(admin)));
+  const auto created = infra::exec::run_blocking(users_->create_account(std::move(admin)));
   if (!created) {
     std::cerr << "shopd create-admin: " << describe(created.error()) << "\n";
     return 1;
@@ -109,7 +92,7 @@ int Application::seed_demo() {
                                   .name = d.name,
                                   .phone = d.phone,
                                   .role = d.role};
-    const auto created = run_to_completion(users_->create_account(std::move(account)));
+    const auto created = infra::exec::run_blocking(users_->create_account(std::move(account)));
     const auto role = user::role_name(d.role);
     if (created) {
       std::cout << "  " << role << "\t" << d.username << "\t" << password << "\n";
@@ -123,12 +106,12 @@ int Application::seed_demo() {
   }
   // The seller's products, for one made now or by an earlier run (the products' ids are fixed, so
   // a second run adds none).
-  const auto seller = run_to_completion(users_->account_id("demo_seller"));
+  const auto seller = infra::exec::run_blocking(users_->account_id("demo_seller"));
   if (!seller) {
     std::cerr << "shopd seed-demo: demo_seller is not an active account\n";
     return 1;
   }
-  const auto products = run_to_completion(catalog_->seed_demo_products(*seller));
+  const auto products = infra::exec::run_blocking(catalog_->seed_demo_products(*seller));
   std::cout << "demo products for demo_seller: " << products << " created"
             << (products == 0 ? " (they exist already)" : ", one of them a limited sale") << "\n";
   return 0;

@@ -1,5 +1,7 @@
 #include "admin_event_routes.hpp"
 
+#include "shop/infra/clock/time_text.hpp"
+
 #include "shop/infra/events/dead_letters.hpp"
 #include "shop/infra/http/problem.hpp"
 
@@ -13,10 +15,6 @@ namespace {
 
 namespace http = infra::http;
 namespace events = infra::events;
-
-std::string rfc3339(infra::clock::TimePoint t) {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::seconds>(t));
-}
 
 // A decimal id, or nullopt.
 std::optional<std::int64_t> parse_id(std::string_view text) {
@@ -33,10 +31,10 @@ boost::json::object to_json(const events::DeadLetter& d) {
            {{"id", d.event.id},
             {"type", d.event.type},
             {"version", d.event.version},
-            {"occurred_at", rfc3339(d.event.occurred_at)}}},
+            {"occurred_at", infra::clock::format_rfc3339(d.event.occurred_at)}}},
           {"attempts", d.attempts},
           {"last_error", d.last_error},
-          {"failed_at", rfc3339(d.failed_at)}};
+          {"failed_at", infra::clock::format_rfc3339(d.failed_at)}};
 }
 
 }  // namespace

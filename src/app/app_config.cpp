@@ -1,6 +1,11 @@
 #include "app_config.hpp"
 
+#include "shop/infra/http/ip_address.hpp"
+
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -23,6 +28,16 @@ constexpr Knob kAppKnobs[] = {
      "pipelined requests served back to back before the connection is closed"},
     {"server.drain_timeout", "SHOPD_DRAIN_TIMEOUT", "10s", "how long SIGTERM waits for in-flight requests"},
     {"server.access_log", "SHOPD_ACCESS_LOG", "true", "one log line per request"},
+    {"server.trusted_proxies", "SHOPD_TRUSTED_PROXIES", "",
+     "comma-separated addresses or CIDR networks of proxies whose X-Forwarded-For is believed; empty: the "
+     "header is ignored"},
+    {"server.max_connections", "SHOPD_MAX_CONNECTIONS", "",
+     "open client connections at most, more are refused with 503 (default: what the file descriptor limit "
+     "leaves after database, mail and spare descriptors)"},
+    {"server.max_connections_per_address", "SHOPD_MAX_CONNECTIONS_PER_ADDRESS", "256",
+     "open connections per client address, IPv6 per /64 (trusted proxies count only in the total)"},
+    {"server.metrics_listen", "SHOPD_METRICS_LISTEN", "",
+     "serve /metrics only on this address and port (port 0 picks one and logs it); empty: on server.listen"},
     {"database.url", "SHOPD_DATABASE_URL", "postgresql://shopd@127.0.0.1:54320/shopd",
      "libpq connection URI"},
     {"database.pool_size", "SHOPD_DB_POOL_SIZE", "8",
@@ -71,6 +86,15 @@ constexpr Knob kAppKnobs[] = {
      "development only: key file generated on first run when neither of the above is set"},
 };
 
+// Where a password may travel unencrypted: this machine only.
+bool is_loopback_host(std::string host) {
+  std::transform(host.begin(), host.end(), host.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  if (host == "localhost") return true;
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const auto address = infra::http::IpAddress::parse(host);
+  return address && address->is_loopback();
+}
+
 std::optional<std::string> config_path(std::optional<std::string> explicit_path) {
   if (explicit_path) return explicit_path;
   if (const char* env = std::getenv("SHOPD_CONFIG"); env != nullptr && *env != '\0') return std::string(env);
@@ -117,6 +141,24 @@ AppConfig load_config(std::optional<std::string> explicit_path) {
   c.server.max_pipelined = static_cast<std::size_t>(s.integer("server.max_pipelined", 1, 1024));
   c.server.drain_timeout = s.duration("server.drain_timeout");
   c.server.access_log = s.boolean("server.access_log");
+  if (s.has("server.trusted_proxies")) {
+    try {
+      c.server.trusted_proxies = infra::http::TrustedProxies::parse(s.string("server.trusted_proxies"));
+    } catch (const std::invalid_argument& e) {
+      s.reject("server.trusted_proxies", e.what());
+    }
+  }
+  if (s.has("server.max_connections")) {
+    c.max_connections = static_cast<std::size_t>(s.integer("server.max_connections", 1, 10'000'000));
+  }
+  c.server.max_connections_per_address =
+      static_cast<std::size_t>(s.integer("server.max_connections_per_address", 1, 10'000'000));
+  if (s.has("server.metrics_listen")) {
+    c.metrics_listen = s.string("server.metrics_listen");
+    if (!infra::http::parse_listen_address(c.metrics_listen)) {
+      s.reject("server.metrics_listen", "must be HOST:PORT such as 127.0.0.1:9090, [::1]:9090 or :0");
+    }
+  }
 
   c.database.url = s.string("database.url");
   c.database.pool_size = static_cast<std::size_t>(s.integer("database.pool_size", 1, 512));
@@ -159,6 +201,11 @@ AppConfig load_config(std::optional<std::string> explicit_path) {
   if (s.has("smtp.username")) c.mail.smtp.username = s.string("smtp.username");
   if (s.has("smtp.password")) c.mail.smtp.password = s.string("smtp.password");
   c.mail.smtp.timeout = s.duration("smtp.timeout", std::chrono::milliseconds(100));
+  if (c.mail.smtp.tls == infra::mail::SmtpOptions::Tls::kNone && !c.mail.smtp.username.empty() &&
+      !is_loopback_host(c.mail.smtp.host)) {
+    s.reject("smtp.tls", "none would send the SMTP password in the clear to " + c.mail.smtp.host +
+                             "; use starttls, or none only with a relay on a loopback address");
+  }
 
   c.password_cost.ops_limit = static_cast<unsigned long long>(s.integer("passwords.ops_limit", 2, 64));
   c.password_cost.mem_limit_bytes =

@@ -29,6 +29,10 @@ struct MailConfig {
 struct AppConfig {
   Environment environment = Environment::kDevelopment;
   infra::http::ServerOptions server;
+  // server.max_connections when set; unset, serve derives it from the file descriptor limit
+  // (descriptor_budget.hpp).
+  std::optional<std::size_t> max_connections;
+  std::string metrics_listen;  // empty: /metrics on server.listen
   infra::db::DatabaseOptions database;
   bool auto_migrate = true;
   std::chrono::milliseconds database_wait{10'000};

@@ -2,6 +2,7 @@
 
 #include "admin_event_routes.hpp"
 #include "dead_letters_command.hpp"
+#include "descriptor_budget.hpp"
 #include "openapi_document.hpp"
 #include "ops_routes.hpp"
 
@@ -83,6 +84,7 @@ constexpr infra::db::Statement kPing{"app.ping", "SELECT 1"};
 
 Application::Application(AppConfig config, infra::crypto::KeyRing keys)
     : config_(std::move(config)),
+      openapi_json_(build_openapi_document(openapi_fragments())),
       db_(config_.database, &metrics_),
       migrator_(db_, infra::db::load_migrations(embedded_migrations())),
       keys_(std::move(keys)),
@@ -97,13 +99,12 @@ Application::Application(AppConfig config, infra::crypto::KeyRing keys)
       catalog_(catalog::make_catalog_module({db_, clock_, config_.catalog, &metrics_})),
       wishlist_(wishlist::make_wishlist_module({db_, clock_, catalog_->catalog(), config_.wishlist})) {
   register_pool_metrics(metrics_, db_);
-  register_ops_routes(router_,
-                      {db_, migrator_.latest(), metrics_, build_openapi_document(openapi_fragments())});
+  register_ops_routes(router_, {db_, migrator_.latest(), openapi_json_});
+  register_metrics_route(config_.metrics_listen.empty() ? router_ : metrics_router_, metrics_);
   register_admin_event_routes(router_, db_, clock_);
   users_->register_routes(router_);
   catalog_->register_routes(router_);
   wishlist_->register_routes(router_);
-  router_.set_authenticator(users_->authenticator());
   users_->register_jobs(scheduler_);
   dispatcher_.add(mail_queue_.sender(*mail_));
   dispatcher_.add(
@@ -169,6 +170,7 @@ int Application::dead_letters(std::span<const std::string> args) {
 int Application::serve() {
   log::info("app", "starting",
             {{"env", config_.environment == Environment::kProduction ? "production" : "development"}});
+  limit_connections_to_descriptors(config_);
   if (!wait_for_database() || !migrations_ready()) return 1;
 
   // Subscriptions are recorded before anything can publish, so no event of this run misses one.
@@ -180,7 +182,10 @@ int Application::serve() {
             {{"event_threads", config_.events.threads},
              {"mail", config_.mail.transport == MailConfig::Transport::kSmtp ? "smtp" : "file"}});
 
-  infra::http::Server server(config_.server, router_, metrics_, map_infrastructure_error);
+  infra::http::Server server(config_.server, router_, users_->authenticator(), metrics_,
+                             map_infrastructure_error);
+  if (!config_.metrics_listen.empty())
+    server.add_listener("metrics", config_.metrics_listen, metrics_router_);
   // Catch the signals before the server says it listens: a SIGTERM that follows that line at once
   // must drain, not kill the process.
   boost::asio::signal_set signals(server.io_context(), SIGINT, SIGTERM);

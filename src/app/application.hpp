@@ -43,17 +43,21 @@ class Application {
   int create_admin(std::span<const std::string> args);
   int seed_demo();
   const infra::http::Router& router() const { return router_; }
+  // The OpenAPI document /openapi.json serves (`shopd openapi` prints it, for linters).
+  const std::string& openapi_json() const { return openapi_json_; }
 
  private:
   bool wait_for_database();
   bool migrations_ready();
 
   AppConfig config_;
+  std::string openapi_json_;
   infra::clock::SystemClock clock_;
   infra::metrics::Registry metrics_;
   infra::db::Database db_;
   infra::db::Migrator migrator_;
   infra::http::Router router_;
+  infra::http::Router metrics_router_;  // /metrics alone, when server.metrics_listen gives it a listener
   infra::crypto::KeyRing keys_;
   infra::crypto::FieldCipher cipher_;
   std::unique_ptr<infra::mail::MailTransport> mail_;

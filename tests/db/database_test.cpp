@@ -187,7 +187,7 @@ TEST_CASE("coroutines await database work without blocking their I/O thread", "[
   CHECK(resumed_on == io_thread);
 }
 
-TEST_CASE("connections broken by a database restart are replaced", "[db][database][restart]") {
+TEST_CASE("connections broken by a database restart are replaced", "[db][database][restart][slow]") {
   shop::test::PrivateCluster cluster;
   Database db({.url = cluster.url(), .pool_size = 2});
   auto one = [](Tx& tx) { return tx.query(kOne)[0].integer(0); };

@@ -313,7 +313,8 @@ TEST_CASE("a commit wakes a listening dispatcher without waiting for its poll", 
   dispatcher.stop();
 }
 
-TEST_CASE("two dispatchers on a burst of 10000 events handle each once per subscriber", "[db][events]") {
+TEST_CASE("two dispatchers on a burst of 10000 events handle each once per subscriber",
+          "[db][events][slow]") {
   EventsDatabase data;
   constexpr int kEvents = 10'000;
   auto db_a = connect(data.t);

@@ -141,7 +141,7 @@ TEST_CASE("many concurrent queries share a small pool and each gets its own answ
                     "SELECT count(*) <= 4 FROM pg_stat_activity WHERE datname = current_database()") == "t");
 }
 
-TEST_CASE("query reconnects after a database restart", "[db][query][restart]") {
+TEST_CASE("query reconnects after a database restart", "[db][query][restart][slow]") {
   shop::test::PrivateCluster cluster;
   Database db({.url = cluster.url(), .pool_size = 1, .read_pool_size = 2});
   constexpr Statement kOne{"test_one", "SELECT 1"};

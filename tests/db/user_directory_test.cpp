@@ -3,11 +3,8 @@
 #include "shop/user/user_module.hpp"
 
 #include "shop/infra/crypto/field_cipher.hpp"
+#include "shop/infra/exec/run_blocking.hpp"
 #include "shop/infra/exec/worker_pool.hpp"
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 
 #include "support/project_migrations.hpp"
 #include "support/test_database.hpp"
@@ -39,21 +36,11 @@ using Created = shop::infra::domain::Outcome<std::string, AccountRefused>;
 // Runs UserModule::create_account to completion, as `shopd create-admin` does.
 Created create(shop::user::UserModule& module, std::string username, std::string password, std::string email,
                std::string name, Role role) {
-  boost::asio::io_context io;
-  std::optional<Created> created;
-  auto done = boost::asio::co_spawn(
-      io,
-      [&]() -> boost::asio::awaitable<void> {
-        // Named first: g++ 12 miscompiles a braced temporary passed to a coroutine (it frees the
-        // temporary's strings twice).
-        shop::user::OperatorAccount account{
-            .username = username, .password = password, .email = email, .name = name, .role = role};
-        created.emplace(co_await module.create_account(std::move(account)));
-      },
-      boost::asio::use_future);
-  io.run();
-  done.get();
-  return std::move(*created);
+  // Named first: g++ 12 miscompiles a braced temporary passed to a coroutine (it frees the
+  // temporary's strings twice).
+  shop::user::OperatorAccount account{
+      .username = username, .password = password, .email = email, .name = name, .role = role};
+  return shop::infra::exec::run_blocking(module.create_account(std::move(account)));
 }
 
 bool refused_for(const Created& created, Reason reason) {

@@ -1,7 +1,8 @@
 // The storefront cache across two shopd processes on one database: a change committed through one
 // reaches the other's cached pages by NOTIFY, stock within the TTL, and a lost listening connection
 // makes a process forget everything it cached.
-#include "catalog_shop.hpp"
+#include "support/problem_assertions.hpp"
+#include "support/products.hpp"
 
 #include "support/eventually.hpp"
 
@@ -9,15 +10,17 @@
 
 #include <chrono>
 
-using shop::test::CatalogShop;
+using shop::test::create_product;
+using shop::test::EnvList;
 using shop::test::eventually;
 using shop::test::query_value;
+using shop::test::Shop;
 using namespace std::chrono_literals;
 
 namespace {
 
-boost::json::value get(std::uint16_t port, const std::string& path) {
-  const auto r = CatalogShop::call_on(port, "GET", path);
+boost::json::value get(const shop::test::ShopServer& server, const std::string& path) {
+  const auto r = server.call("GET", path);
   return r.status == 200 ? r.json() : boost::json::value(r.status);
 }
 
@@ -30,12 +33,12 @@ bool cache_on(const std::string& log) {
 
 TEST_CASE("a change through one process reaches the other's cached pages at its NOTIFY, long before the TTL",
           "[http][catalog][cache]") {
-  CatalogShop shop({{"SHOPD_CATALOG_CACHE_TTL", "1m"}});
+  Shop shop(EnvList{{"SHOPD_CATALOG_CACHE_TTL", "1m"}});
   auto other = shop.start_another();
-  const auto port = other->wait_until_listening();
+  const auto& port = *other;
   REQUIRE(eventually([&] { return cache_on(other->log()); }, 5s));
   const auto& seller = shop.seller();
-  const auto id = std::string(shop.product(seller, {{"price", 1000}}).at("id").as_string());
+  const auto id = std::string(create_product(shop, seller, {{"price", 1000}}).at("id").as_string());
   const auto path = "/products/" + id;
   REQUIRE(get(port, path).at("price") == 1000);
   REQUIRE(get(port, "/products").at("items").as_array().size() == 1);
@@ -49,7 +52,7 @@ TEST_CASE("a change through one process reaches the other's cached pages at its 
   const auto started = std::chrono::steady_clock::now();
   REQUIRE(shop.call("PATCH", path, {{"price", 2000}}, seller.access_token).status == 200);
   CHECK(eventually([&] { return get(port, path).at("price") == 2000; }, 5s));
-  shop.product(seller, {{"name", "Second"}});
+  create_product(shop, seller, {{"name", "Second"}});
   CHECK(eventually([&] { return get(port, "/products").at("items").as_array().size() == 2; }, 5s));
   REQUIRE(shop.call("DELETE", path, nullptr, seller.access_token).status == 204);
   CHECK(eventually([&] { return get(port, path) == boost::json::value(404); }, 5s));
@@ -58,12 +61,12 @@ TEST_CASE("a change through one process reaches the other's cached pages at its 
 
 TEST_CASE("stock_available in the other process's cached pages is at most the TTL old",
           "[http][catalog][cache]") {
-  CatalogShop shop;  // the default TTL, 1 s
+  Shop shop;  // the default TTL, 1 s
   auto other = shop.start_another();
-  const auto port = other->wait_until_listening();
+  const auto& port = *other;
   REQUIRE(eventually([&] { return cache_on(other->log()); }, 5s));
   const auto& seller = shop.seller();
-  const auto id = std::string(shop.product(seller).at("id").as_string());
+  const auto id = std::string(create_product(shop, seller).at("id").as_string());
   REQUIRE(get(port, "/products/" + id).at("stock_available") == 10);
   REQUIRE(get(port, "/products?limit=5").at("items").as_array()[0].at("stock_available") == 10);
 
@@ -79,20 +82,20 @@ TEST_CASE("stock_available in the other process's cached pages is at most the TT
 
 TEST_CASE("a process that loses its listening connection forgets everything it cached",
           "[http][catalog][cache]") {
-  CatalogShop shop({{"SHOPD_CATALOG_CACHE_TTL", "1m"}});
+  Shop shop(EnvList{{"SHOPD_CATALOG_CACHE_TTL", "1m"}});
   REQUIRE(eventually([&] { return cache_on(shop.log()); }, 5s));
   const auto& seller = shop.seller();
-  const auto id = std::string(shop.product(seller).at("id").as_string());
+  const auto id = std::string(create_product(shop, seller).at("id").as_string());
   const auto path = "/products/" + id;
-  REQUIRE(get(shop.port(), path).at("name") == "녹차 Green tea");
+  REQUIRE(get(shop.server(), path).at("name") == "녹차 Green tea");
   query_value(shop.db().url(),
               "UPDATE catalog.products SET name = 'Renamed in SQL' WHERE id = '" + id + "' RETURNING 1");
-  REQUIRE(get(shop.port(), path).at("name") == "녹차 Green tea");  // cached, and no NOTIFY came
+  REQUIRE(get(shop.server(), path).at("name") == "녹차 Green tea");  // cached, and no NOTIFY came
 
   query_value(shop.db().url(),
               "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
               " AND query LIKE 'LISTEN \"catalog_products\"%'");
-  CHECK(eventually([&] { return get(shop.port(), path).at("name") == "Renamed in SQL"; }, 5s));
+  CHECK(eventually([&] { return get(shop.server(), path).at("name") == "Renamed in SQL"; }, 5s));
   // Listening again, it caches again.
   REQUIRE(eventually([&] { return shop.log().find("storefront cache off") != std::string::npos; }));
   int round = 0;
@@ -101,7 +104,7 @@ TEST_CASE("a process that loses its listening connection forgets everything it c
         const auto name = "Behind its back " + std::to_string(++round);
         query_value(shop.db().url(),
                     "UPDATE catalog.products SET name = '" + name + "' WHERE id = '" + id + "' RETURNING 1");
-        return get(shop.port(), path).at("name") != name;
+        return get(shop.server(), path).at("name") != boost::json::value(name);
       },
       5s));
 }

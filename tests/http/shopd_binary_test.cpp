@@ -177,7 +177,7 @@ TEST_CASE("SIGTERM drains: idle connections close and the process exits 0", "[ht
   CHECK(shop::test::connection_refused(port));
 }
 
-TEST_CASE("/readyz follows PostgreSQL going away and coming back", "[http][binary][restart]") {
+TEST_CASE("/readyz follows PostgreSQL going away and coming back", "[http][binary][restart][slow]") {
   shop::test::PrivateCluster cluster;
   ShopdProcess shopd(base_shopd_env(cluster.url()));
   const auto port = shopd.wait_until_listening();

@@ -1,6 +1,7 @@
 // The wishlist through the real binary: add, set and remove items priced by the catalog as it is
 // now, deleted products dropping out, and a withdrawn user's wishlist cleared by its subscriber.
-#include "catalog_shop.hpp"
+#include "support/problem_assertions.hpp"
+#include "support/products.hpp"
 
 #include "support/eventually.hpp"
 
@@ -8,10 +9,12 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
-using shop::test::CatalogShop;
 using shop::test::code_of;
+using shop::test::create_product;
+using shop::test::EnvList;
 using shop::test::eventually;
 using shop::test::query_value;
+using shop::test::Shop;
 using namespace std::chrono_literals;
 
 namespace {
@@ -24,12 +27,12 @@ std::string id_of(const boost::json::object& product) {
 
 TEST_CASE("a wishlist adds, sets and removes items, priced and checked by the catalog as it is now",
           "[http][wishlist]") {
-  CatalogShop shop({{"SHOPD_WISHLIST_MAX_ITEMS", "2"}});
+  Shop shop(EnvList{{"SHOPD_WISHLIST_MAX_ITEMS", "2"}});
   const auto& seller = shop.seller();
   const auto& customer = shop.customer();
-  const auto tea = id_of(shop.product(seller, {{"name", "Tea"}, {"price", 3000}, {"stock", 4}}));
-  const auto pot = id_of(shop.product(seller, {{"name", "Pot"}, {"price", 20000}, {"stock", 1}}));
-  const auto cup = id_of(shop.product(seller, {{"name", "Cup"}, {"price", 5000}}));
+  const auto tea = id_of(create_product(shop, seller, {{"name", "Tea"}, {"price", 3000}, {"stock", 4}}));
+  const auto pot = id_of(create_product(shop, seller, {{"name", "Pot"}, {"price", 20000}, {"stock", 1}}));
+  const auto cup = id_of(create_product(shop, seller, {{"name", "Cup"}, {"price", 5000}}));
   const auto& token = customer.access_token;
 
   CHECK(shop.call("GET", "/wishlist", nullptr, token).json() ==
@@ -72,7 +75,7 @@ TEST_CASE("a wishlist adds, sets and removes items, priced and checked by the ca
   CHECK(shop.call("PUT", "/wishlist/items/" + pot, {{"quantity", 1}}, token).status == 404);
 
   // Each customer has their own.
-  const auto& other = shop.account("customer_two", "customer");
+  const auto other = shop.account("customer_two", "customer");
   CHECK(shop.call("GET", "/wishlist", nullptr, other.access_token).json().at("items").as_array().empty());
   CHECK(shop.call("DELETE", "/wishlist/items/" + tea, nullptr, other.access_token).status == 404);
 
@@ -86,11 +89,11 @@ TEST_CASE("a wishlist adds, sets and removes items, priced and checked by the ca
 
 TEST_CASE("a withdrawn user's wishlist is cleared, once, by the UserWithdrawn subscriber",
           "[http][wishlist]") {
-  CatalogShop shop;
+  Shop shop;
   const auto& seller = shop.seller();
   const auto& leaving = shop.customer();
-  const auto& staying = shop.account("customer_two", "customer");
-  const auto tea = id_of(shop.product(seller));
+  const auto staying = shop.account("customer_two", "customer");
+  const auto tea = id_of(create_product(shop, seller));
   for (const auto* who : {&leaving, &staying}) {
     REQUIRE(shop.call("PUT", "/wishlist/items/" + tea, {{"quantity", 1}}, who->access_token).status == 200);
   }

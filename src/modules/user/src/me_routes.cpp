@@ -25,6 +25,9 @@ http::Problem to_problem(const PasswordRefused& refused, std::string_view wrong_
                                      "Too many wrong passwords; try again later.");
     case PasswordRefused::Reason::kSameAsUsername:
       return http::validation_failed("new_password", "must not be the username");
+    case PasswordRefused::Reason::kOrdersInProgress:
+      return http::conflict("orders_in_progress", "Orders in progress",
+                            "Orders that are paid, shipping or awaiting a return must finish first.");
   }
   throw std::logic_error("unknown PasswordRefused reason");
 }

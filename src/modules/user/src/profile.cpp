@@ -128,14 +128,18 @@ boost::asio::awaitable<infra::domain::Outcome<Done, PasswordRefused>> withdraw(U
                                                                                std::string password) {
   auto checked = co_await check_password(ctx, user_id, password);
   if (!checked) co_return fail(checked.error());
-  auto erase = [&](Tx& tx) {
+  auto erase = [&](Tx& tx) -> infra::domain::Outcome<Done, PasswordRefused> {
     ctx.limiter.forgive(tx, ctx.password_recheck, user_id);
+    // Asked in the erasing transaction, so the answer and the erasure commit together.
+    if (ctx.withdrawal_guard != nullptr && ctx.withdrawal_guard->has_orders_in_progress(tx, user_id)) {
+      return fail(PasswordRefused{Reason::kOrdersInProgress});
+    }
     tx.exec(kErase, user_id, ctx.clock.now());
     revoke_sessions_of(ctx, tx, user_id);
     infra::events::publish(tx, UserWithdrawn{user_id});
+    return Done{};
   };
-  co_await ctx.db.transact(erase);
-  co_return Done{};
+  co_return co_await ctx.db.transact(erase);
 }
 
 }  // namespace shop::user

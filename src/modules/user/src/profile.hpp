@@ -37,7 +37,7 @@ boost::asio::awaitable<std::optional<Profile>> change_profile(UserContext& ctx, 
 
 // Why a step guarded by the account's password did not happen.
 struct PasswordRefused {
-  enum class Reason { kGone, kWrongPassword, kTooManyAttempts, kSameAsUsername } reason;
+  enum class Reason { kGone, kWrongPassword, kTooManyAttempts, kSameAsUsername, kOrdersInProgress } reason;
   std::chrono::seconds retry_after{0};
 };
 
@@ -51,7 +51,8 @@ boost::asio::awaitable<infra::domain::Outcome<infra::domain::Done, PasswordRefus
     UserContext& ctx, PasswordChange change);
 
 // Erases the personal data and addresses, revokes every session and publishes UserWithdrawn. The
-// account's id stays, so past orders keep pointing at it.
+// account's id stays, so past orders keep pointing at it. Refused (kOrdersInProgress) while the
+// withdrawal guard says the user has orders in progress.
 boost::asio::awaitable<infra::domain::Outcome<infra::domain::Done, PasswordRefused>> withdraw(
     UserContext& ctx, std::string user_id, std::string password);
 

@@ -2,6 +2,7 @@
 #include "sessions.hpp"
 #include "validation.hpp"
 
+#include "shop/infra/http/client_address.hpp"
 #include "shop/infra/http/json_input.hpp"
 #include "shop/infra/http/problems.hpp"
 
@@ -62,11 +63,10 @@ boost::asio::awaitable<http::Response> logout_route(UserContext& ctx, http::Requ
 
 }  // namespace
 
+// The subject of the per-address limits: the client's address as the edge resolved it through
+// trusted proxies, an IPv6 client by its /64.
 std::string client_subject(const http::Request& req) {
-  // The peer's address without its port.
-  const auto& a = req.remote_address;
-  const auto colon = a.rfind(':');
-  return colon == std::string::npos ? a : a.substr(0, colon);
+  return http::rate_limit_subject(req.client_address);
 }
 
 void register_session_routes(http::Router& router, UserContext& ctx) {

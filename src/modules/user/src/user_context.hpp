@@ -21,6 +21,7 @@ struct UserContext {
         passwords(deps.passwords),
         mail(deps.mail),
         options(deps.options),
+        withdrawal_guard(deps.withdrawal_guard),
         limiter(deps.clock, index),
         login_per_user{"login_user", options.limits.login_per_username, options.limits.login_window},
         login_per_address{"login_address", options.limits.login_per_address, options.limits.login_window},
@@ -36,6 +37,7 @@ struct UserContext {
   const infra::crypto::PasswordHasher& passwords;
   const infra::mail::MailQueue& mail;
   UserOptions options;
+  const WithdrawalGuard* withdrawal_guard;
   RateLimiter limiter;
   const Limit login_per_user;
   const Limit login_per_address;

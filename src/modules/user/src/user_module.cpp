@@ -1,6 +1,7 @@
 #include "shop/user/user_module.hpp"
 
 #include "accounts.hpp"
+#include "addresses.hpp"
 #include "personal_data.hpp"
 #include "routes.hpp"
 #include "sessions.hpp"
@@ -20,6 +21,14 @@ constexpr infra::db::Statement kContact{
 class Directory final : public UserDirectory {
  public:
   explicit Directory(const UserContext& ctx) : ctx_(ctx) {}
+
+  std::optional<ShippingAddress> shipping_address(infra::db::Tx& tx, AddressRef ref) const override {
+    if (!is_uuid(ref.user_id) || !is_uuid(ref.address_id)) return std::nullopt;
+    for (auto& a : list_addresses(ctx_, tx, std::string(ref.user_id))) {
+      if (a.id == ref.address_id) return ShippingAddress{a.recipient, a.phone, a.zip_code, a.line1, a.line2};
+    }
+    return std::nullopt;
+  }
 
   std::optional<Contact> contact(infra::db::Tx& tx, std::string_view user_id) const override {
     if (!is_uuid(user_id)) return std::nullopt;

@@ -22,14 +22,15 @@ constexpr Statement kStoreCode{
     "INSERT INTO users.verification_codes (user_id, code_hash, sent_at, expires_at) VALUES ($1, $2, $3, $4)"
     " ON CONFLICT (user_id) DO UPDATE SET code_hash = EXCLUDED.code_hash, sent_at = EXCLUDED.sent_at,"
     " expires_at = EXCLUDED.expires_at, failed_attempts = 0"};
-// The account's row lock serializes every attempt on it, so concurrent wrong codes each see the
-// count the previous one left.
-constexpr Statement kFindForVerification{
-    "users.find_for_verification",
-    "SELECT a.id, a.status, a.verification_failures, a.created_at, v.code_hash, v.expires_at, "
-    "v.failed_attempts"
-    " FROM users.accounts a LEFT JOIN users.verification_codes v ON v.user_id = a.id"
-    " WHERE a.username = $1 FOR UPDATE OF a"};
+// The account's row lock serializes every attempt on it. The code is read by a statement of its own
+// after the lock is held: a row joined to a locked one keeps the version the statement first saw
+// (READ COMMITTED re-reads only the locked row), so concurrent wrong codes would see a stale count.
+constexpr Statement kLockForVerification{"users.lock_for_verification",
+                                         "SELECT id, status, verification_failures, created_at FROM "
+                                         "users.accounts WHERE username = $1 FOR UPDATE"};
+constexpr Statement kFindCode{"users.find_verification_code",
+                              "SELECT code_hash, expires_at, failed_attempts, sent_at FROM "
+                              "users.verification_codes WHERE user_id = $1"};
 constexpr Statement kCountFailure{
     "users.count_verification_failure",
     "WITH code AS (UPDATE users.verification_codes SET failed_attempts = failed_attempts + 1 WHERE user_id = "
@@ -38,11 +39,10 @@ constexpr Statement kCountFailure{
 constexpr Statement kActivate{"users.activate_account",
                               "WITH code AS (DELETE FROM users.verification_codes WHERE user_id = $1)"
                               " UPDATE users.accounts SET status = 'active', updated_at = $2 WHERE id = $1"};
-constexpr Statement kFindForResend{
-    "users.find_for_resend",
-    "SELECT a.id, a.email_ct, a.verification_failures, a.created_at, v.sent_at"
-    " FROM users.accounts a LEFT JOIN users.verification_codes v ON v.user_id = a.id"
-    " WHERE a.username = $1 AND a.status = 'pending_verification' FOR UPDATE OF a"};
+constexpr Statement kLockForResend{
+    "users.lock_for_resend",
+    "SELECT id, email_ct, verification_failures, created_at FROM users.accounts"
+    " WHERE username = $1 AND status = 'pending_verification' FOR UPDATE"};
 
 std::string code_hash(const UserContext& ctx, const std::string& user_id, const std::string& code) {
   return ctx.index.compute("verification:" + user_id, code);
@@ -80,23 +80,25 @@ boost::asio::awaitable<infra::domain::Outcome<Done, VerifyRefused>> verify_email
                                                                                  std::string code) {
   using Reason = VerifyRefused::Reason;
   auto verify = [&](Tx& tx) -> std::optional<VerifyRefused> {
-    const auto row = tx.query(kFindForVerification, username).first();
-    if (!row) return VerifyRefused{Reason::kInvalidCode};
-    const std::string id = row->string(0);
-    const auto status = row->text(1);
+    const auto account = tx.query(kLockForVerification, username).first();
+    if (!account) return VerifyRefused{Reason::kInvalidCode};
+    const std::string id = account->string(0);
+    const auto status = account->text(1);
     if (status == "active") return std::nullopt;  // verifying twice is harmless
-    const auto created = row->time(3);
-    if (status != "pending_verification" || row->is_null(4) || expired_pending(ctx, created)) {
+    const auto created = account->time(3);
+    if (status != "pending_verification" || expired_pending(ctx, created)) {
       return VerifyRefused{Reason::kInvalidCode};
     }
-    if (row->integer(2) >= ctx.options.limits.verification_max_failures) {
+    if (account->integer(2) >= ctx.options.limits.verification_max_failures) {
       return VerifyRefused{Reason::kTooManyFailures, until_expiry(ctx, created)};
     }
-    if (row->integer(6) >= ctx.options.limits.verify_attempts) {
+    const auto issued = tx.query(kFindCode, id).first();
+    if (!issued) return VerifyRefused{Reason::kInvalidCode};
+    if (issued->integer(2) >= ctx.options.limits.verify_attempts) {
       return VerifyRefused{Reason::kCodeVoid, ctx.options.limits.resend_interval};
     }
-    if (row->time(5) <= ctx.clock.now()) return VerifyRefused{Reason::kExpired};
-    if (!infra::crypto::equal_in_constant_time(row->bytes(4), code_hash(ctx, id, code))) {
+    if (issued->time(1) <= ctx.clock.now()) return VerifyRefused{Reason::kExpired};
+    if (!infra::crypto::equal_in_constant_time(issued->bytes(0), code_hash(ctx, id, code))) {
       tx.exec(kCountFailure, id);
       return VerifyRefused{Reason::kInvalidCode};
     }
@@ -111,19 +113,20 @@ boost::asio::awaitable<infra::domain::Outcome<Done, ResendRefused>> resend_verif
     UserContext& ctx, std::string username) {
   using Reason = ResendRefused::Reason;
   auto resend = [&](Tx& tx) -> std::optional<ResendRefused> {
-    const auto row = tx.query(kFindForResend, username).first();
+    const auto row = tx.query(kLockForResend, username).first();
     if (!row || expired_pending(ctx, row->time(3))) return std::nullopt;
+    const std::string id = row->string(0);
     if (row->integer(2) >= ctx.options.limits.verification_max_failures) {
       return ResendRefused{Reason::kTooManyFailures, until_expiry(ctx, row->time(3))};
     }
-    if (const auto sent = row->optional_time(4)) {
-      const auto next = *sent + ctx.options.limits.resend_interval;
+    if (const auto issued = tx.query(kFindCode, id).first()) {
+      const auto sent = issued->time(3);
+      const auto next = sent + ctx.options.limits.resend_interval;
       if (next > ctx.clock.now()) {
         return ResendRefused{Reason::kTooSoon,
                              std::max(seconds(1), std::chrono::ceil<seconds>(next - ctx.clock.now()))};
       }
     }
-    const std::string id = row->string(0);
     issue_verification_code(ctx, tx, id, open(ctx.cipher, row->bytes(1), "users.accounts.email", id));
     return std::nullopt;
   };

@@ -8,7 +8,8 @@
 #include <vector>
 
 // RFC 9457 problem documents. A handler throws Problem for an outcome the client must see as an
-// error; the server turns it, and every other failure, into `application/problem+json`.
+// error; the server turns it, and every other failure, into `application/problem+json`. The document
+// lists the first 50 field errors; `errors_omitted` counts the rest.
 namespace shop::infra::http {
 
 using domain::FieldError;

@@ -35,7 +35,8 @@ struct Access {
   static Access roles(std::vector<std::string> allowed) { return {true, std::move(allowed)}; }
 };
 
-// Resolves a bearer token to its caller; nullopt for a token that is not, or no longer, valid.
+// Resolves a bearer token to its caller; nullopt for a token that is not, or no longer, valid. The
+// Server is built with one (the user module's) and checks every route's Access through it.
 using Authenticator = std::function<boost::asio::awaitable<std::optional<Caller>>(std::string token)>;
 
 struct RouteInfo {
@@ -48,9 +49,6 @@ class Router {
  public:
   // Throws std::logic_error for a malformed pattern or a (method, pattern) registered twice.
   void add(Method method, std::string pattern, Handler handler, Access access = Access::anyone());
-  // How bearer tokens are checked; without one, every route that needs a caller answers 401.
-  void set_authenticator(Authenticator authenticator) { authenticator_ = std::move(authenticator); }
-  const Authenticator& authenticator() const { return authenticator_; }
 
   struct Match {
     enum class Kind { kFound, kNotFound, kMethodNotAllowed } kind = Kind::kNotFound;
@@ -73,7 +71,6 @@ class Router {
     Access access;
   };
   std::vector<Route> routes_;
-  Authenticator authenticator_;
 };
 
 }  // namespace shop::infra::http

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "shop/user/user_directory.hpp"
+#include "shop/user/withdrawal_guard.hpp"
 
 #include "shop/infra/clock/clock.hpp"
 #include "shop/infra/config/settings.hpp"
@@ -59,6 +60,8 @@ struct UserDeps {
   const infra::crypto::PasswordHasher& passwords;
   const infra::mail::MailQueue& mail;
   UserOptions options;
+  // Asked before a withdrawal; none means nothing keeps a user from leaving.
+  const WithdrawalGuard* withdrawal_guard = nullptr;
 };
 
 // An account made by the operator (`shopd create-admin`, `shopd seed-demo`), active at once. E-mail,
