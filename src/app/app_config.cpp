@@ -107,7 +107,8 @@ std::optional<std::string> config_path(std::optional<std::string> explicit_path)
 std::span<const Knob> knobs() {
   static const std::vector<Knob> all = [] {
     std::vector<Knob> v(std::begin(kAppKnobs), std::end(kAppKnobs));
-    for (const auto module_knobs : {user::user_knobs(), catalog::catalog_knobs(), wishlist::wishlist_knobs()})
+    for (const auto module_knobs :
+         {user::user_knobs(), catalog::catalog_knobs(), order::order_knobs(), wishlist::wishlist_knobs()})
       v.insert(v.end(), module_knobs.begin(), module_knobs.end());
     return v;
   }();
@@ -214,6 +215,7 @@ AppConfig load_config(std::optional<std::string> explicit_path) {
       static_cast<std::size_t>(s.has("passwords.threads") ? s.integer("passwords.threads", 1, 256) : cores);
   c.users = user::read_user_options(s, c.mail.from);
   c.catalog = catalog::read_catalog_options(s);
+  c.orders = order::read_order_options(s);
   c.wishlist = wishlist::read_wishlist_options(s);
 
   const auto level = infra::log::parse_level(s.string("log.level"));

@@ -8,6 +8,7 @@
 #include "shop/infra/http/server.hpp"
 #include "shop/infra/log/log.hpp"
 #include "shop/infra/mail/mail.hpp"
+#include "shop/order/order_module.hpp"
 #include "shop/user/user_module.hpp"
 #include "shop/wishlist/wishlist_module.hpp"
 
@@ -44,6 +45,7 @@ struct AppConfig {
   std::size_t password_threads = 2;
   user::UserOptions users;
   catalog::CatalogOptions catalog;
+  order::OrderOptions orders;
   wishlist::WishlistOptions wishlist;
   infra::log::Level log_level = infra::log::Level::kInfo;
   // Where the secret keys come from: the text itself, a file, or (development only) a key file

@@ -95,22 +95,35 @@ Application::Application(AppConfig config, infra::crypto::KeyRing keys)
       passwords_(config_.password_cost, password_pool_),
       dispatcher_(db_, clock_, config_.events, &metrics_),
       scheduler_(db_, clock_, &metrics_),
-      users_(user::make_user_module({db_, clock_, keys_, passwords_, mail_queue_, config_.users})),
+      idempotency_(db_, clock_, &metrics_),
+      withdrawal_guard_(order::make_withdrawal_guard()),
+      users_(user::make_user_module(
+          {db_, clock_, keys_, passwords_, mail_queue_, config_.users, withdrawal_guard_.get()})),
       catalog_(catalog::make_catalog_module({db_, clock_, config_.catalog, &metrics_})),
-      wishlist_(wishlist::make_wishlist_module({db_, clock_, catalog_->catalog(), config_.wishlist})) {
+      orders_(order::make_order_module({db_, clock_, keys_, catalog_->catalog(), users_->directory(),
+                                        idempotency_, &metrics_, config_.orders})),
+      wishlist_(wishlist::make_wishlist_module(
+          {db_, clock_, catalog_->catalog(), orders_->orders(), idempotency_, config_.wishlist})) {
   register_pool_metrics(metrics_, db_);
   register_ops_routes(router_, {db_, migrator_.latest(), openapi_json_});
   register_metrics_route(config_.metrics_listen.empty() ? router_ : metrics_router_, metrics_);
   register_admin_event_routes(router_, db_, clock_);
   users_->register_routes(router_);
   catalog_->register_routes(router_);
+  orders_->register_routes(router_);
   wishlist_->register_routes(router_);
   users_->register_jobs(scheduler_);
+  orders_->register_jobs(scheduler_);
   dispatcher_.add(mail_queue_.sender(*mail_));
   dispatcher_.add(
       infra::events::Subscription(std::string(wishlist::kWithdrawnUserSubscriber))
           .on<user::UserWithdrawn>([this](infra::db::Tx& tx, const user::UserWithdrawn& withdrawn) {
             wishlist_->forget_user(tx, withdrawn.user_id);
+          }));
+  dispatcher_.add(
+      infra::events::Subscription(std::string(order::kWithdrawnUserSubscriber))
+          .on<user::UserWithdrawn>([this](infra::db::Tx& tx, const user::UserWithdrawn& withdrawn) {
+            orders_->cancel_unpaid_of(tx, withdrawn.user_id);
           }));
   scheduler_.every("events.purge", kPurgeInterval, [this](infra::db::Tx& tx) {
     const auto purged = infra::events::purge_handled(tx, clock_.now() - config_.events_retention);

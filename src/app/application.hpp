@@ -12,10 +12,12 @@
 #include "shop/infra/db/migrator.hpp"
 #include "shop/infra/events/dispatcher.hpp"
 #include "shop/infra/http/router.hpp"
+#include "shop/infra/idempotency/idempotency_keys.hpp"
 #include "shop/infra/mail/mail.hpp"
 #include "shop/infra/mail/mail_outbox.hpp"
 #include "shop/infra/metrics/registry.hpp"
 #include "shop/infra/scheduler/scheduler.hpp"
+#include "shop/order/order_module.hpp"
 #include "shop/user/user_module.hpp"
 #include "shop/wishlist/wishlist_module.hpp"
 
@@ -66,8 +68,12 @@ class Application {
   infra::crypto::PasswordHasher passwords_;
   infra::events::Dispatcher dispatcher_;
   infra::scheduler::Scheduler scheduler_;
+  infra::idempotency::IdempotencyKeys idempotency_;
+  // Asked by the user module, answered from the order module's tables (no module cycle).
+  std::unique_ptr<user::WithdrawalGuard> withdrawal_guard_;
   std::unique_ptr<user::UserModule> users_;
   std::unique_ptr<catalog::CatalogModule> catalog_;
+  std::unique_ptr<order::OrderModule> orders_;
   std::unique_ptr<wishlist::WishlistModule> wishlist_;
 };
 

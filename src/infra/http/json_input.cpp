@@ -16,7 +16,8 @@ bool is_json_media_type(std::string_view type) {
   return essence.size() == kJson.size() && strncasecmp(essence.data(), kJson.data(), kJson.size()) == 0;
 }
 
-boost::json::object parse_object(const Request& request) {
+boost::json::object parse_object(const Request& request, JsonInput::Body body) {
+  if (body == JsonInput::Body::kOptional && request.body.empty()) return {};
   const auto type = request.header("Content-Type");
   if (!type || !is_json_media_type(*type)) {
     throw Problem(415, "unsupported_media_type", "Unsupported media type",
@@ -125,6 +126,29 @@ std::optional<std::vector<std::string>> FieldReader::texts(std::string_view fiel
   return out;
 }
 
+std::optional<std::vector<FieldReader*>> FieldReader::objects(std::string_view field, std::size_t max_items,
+                                                              Presence presence) {
+  const auto* value = find(field, presence);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_array() || value->as_array().size() > max_items) {
+    reject(field, fmt::format("must be an array of at most {} objects", max_items));
+    return std::nullopt;
+  }
+  std::vector<FieldReader*> readers;
+  bool valid = true;
+  for (std::size_t i = 0; i < value->as_array().size(); ++i) {
+    const auto& item = value->as_array()[i];
+    if (!item.is_object()) {
+      reject(fmt::format("{}[{}]", field, i), "must be an object");
+      valid = false;
+      continue;
+    }
+    readers.push_back(&items_.emplace_back(item.as_object(), path(fmt::format("{}[{}]", field, i)), errors_));
+  }
+  if (!valid) return std::nullopt;
+  return readers;
+}
+
 bool FieldReader::is_null(std::string_view field) {
   asked_.emplace(field);
   const auto* value = object_.if_contains(field);
@@ -135,9 +159,11 @@ void FieldReader::report_unknown(std::vector<FieldError>& unknown) const {
   for (const auto& entry : object_) {
     if (!asked_.contains(entry.key())) unknown.push_back({path(entry.key()), "is not a known field"});
   }
+  for (const auto& item : items_) item.report_unknown(unknown);
 }
 
-JsonInput::JsonInput(const Request& request) : object_(parse_object(request)), root_(object_, "", errors_) {}
+JsonInput::JsonInput(const Request& request, Body body)
+    : object_(parse_object(request, body)), root_(object_, "", errors_) {}
 
 void JsonInput::finish() {
   std::vector<FieldError> unknown;

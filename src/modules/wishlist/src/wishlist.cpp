@@ -30,7 +30,8 @@ constexpr Statement kRemove{"wishlist.remove_item",
                             "DELETE FROM wishlist.items WHERE user_id = $1 AND product_id = $2"};
 constexpr Statement kForget{"wishlist.forget_user", "DELETE FROM wishlist.items WHERE user_id = $1"};
 
-// The items with what the catalog says of their products now; deleted products are left out.
+}  // namespace
+
 Wishlist read(const WishlistContext& ctx, Tx& tx, const std::string& user_id) {
   const auto rows = tx.query(kItems, user_id);
   std::vector<std::string> ids;
@@ -49,7 +50,9 @@ Wishlist read(const WishlistContext& ctx, Tx& tx, const std::string& user_id) {
   return wishlist;
 }
 
-}  // namespace
+void lock_wishlist(Tx& tx, const std::string& user_id) {
+  tx.query(kLockUser, user_id);
+}
 
 std::int64_t Wishlist::total() const {
   std::int64_t sum = 0;
@@ -83,7 +86,7 @@ boost::asio::awaitable<Outcome<Wishlist, WishlistRefused>> set_item(WishlistCont
     const std::string ids[] = {product_id};
     const auto found = ctx.catalog.products(tx, ids);
     if (found.empty() || found.front().deleted) return fail(WishlistRefused::kProductNotFound);
-    tx.query(kLockUser, user_id);
+    lock_wishlist(tx, user_id);
     const auto counted = tx.query(kCount, user_id, product_id)[0];
     const bool present = counted.integer(1) > 0;
     if (!present && counted.integer(0) >= static_cast<std::int64_t>(ctx.options.max_items)) {

@@ -40,6 +40,12 @@ enum class WishlistRefused {
   kFull,  // options.max_items products already
 };
 
+// The items with what the catalog says of their products now; deleted products are left out.
+Wishlist read(const WishlistContext& ctx, infra::db::Tx& tx, const std::string& user_id);
+// Serializes one user's changes to their wishlist until `tx` ends, so that concurrent additions
+// cannot pass the cap together and a checkout sees no item come or go.
+void lock_wishlist(infra::db::Tx& tx, const std::string& user_id);
+
 boost::asio::awaitable<Wishlist> read_wishlist(WishlistContext& ctx, std::string user_id);
 // Adds the product with `quantity`, or sets the quantity of one already there.
 boost::asio::awaitable<infra::domain::Outcome<Wishlist, WishlistRefused>> set_item(WishlistContext& ctx,

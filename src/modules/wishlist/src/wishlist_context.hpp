@@ -9,6 +9,8 @@ struct WishlistContext {
   infra::db::Database& db;
   const infra::clock::Clock& clock;
   const catalog::Catalog& catalog;
+  const order::Orders& orders;
+  const infra::idempotency::IdempotencyKeys& idempotency;
   WishlistOptions options;
 };
 

@@ -8,7 +8,8 @@ namespace {
 
 class Module final : public WishlistModule {
  public:
-  explicit Module(const WishlistDeps& deps) : ctx_{deps.db, deps.clock, deps.catalog, deps.options} {}
+  explicit Module(const WishlistDeps& deps)
+      : ctx_{deps.db, deps.clock, deps.catalog, deps.orders, deps.idempotency, deps.options} {}
 
   void register_routes(infra::http::Router& router) override { register_wishlist_routes(router, ctx_); }
 

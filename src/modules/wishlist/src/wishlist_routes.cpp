@@ -1,4 +1,5 @@
 #include "wishlist_routes.hpp"
+#include "checkout.hpp"
 #include "wishlist.hpp"
 
 #include "shop/infra/http/json_input.hpp"
@@ -44,6 +45,38 @@ boost::asio::awaitable<http::Response> delete_route(WishlistContext& ctx, http::
   co_return http::no_content();
 }
 
+http::Problem to_problem(const CheckoutRefused& refused, const CheckoutRequest& request) {
+  switch (refused.reason) {
+    case CheckoutRefused::Reason::kEmpty:
+      return http::conflict("wishlist_empty", "Wishlist empty",
+                            "There is nothing in your wishlist to order.");
+    case CheckoutRefused::Reason::kNotInWishlist:
+      return http::validation_failed(fmt::format("product_ids[{}]", refused.index),
+                                     "is not in your wishlist");
+    case CheckoutRefused::Reason::kOrder:
+      return order::to_problem(refused.order, request.product_ids
+                                                  ? std::optional<std::string_view>("product_ids[{}]")
+                                                  : std::nullopt);
+  }
+  throw std::logic_error("unknown CheckoutRefused");
+}
+
+boost::asio::awaitable<http::Response> checkout_route(WishlistContext& ctx, http::Request& req) {
+  http::JsonInput in(req);
+  CheckoutRequest checkout_request{
+      .customer_id = req.caller->id,
+      .address_id = in.root().text("address_id", {.min = 1, .max = 64}).value_or(""),
+      .product_ids = in.root().texts("product_ids", {.min = 1, .max = 64}, ctx.options.max_items,
+                                     http::Presence::kOptional)};
+  in.finish();
+  co_return co_await ctx.idempotency.run(req, req.caller->id, [&](infra::db::Tx& tx) {
+    const auto placed = checkout(ctx, tx, checkout_request);
+    if (!placed) return to_problem(placed.error(), checkout_request).to_response();
+    return http::json_response(201, order::to_json(*placed))
+        .header("Location", "/api/v1/orders/" + placed->id);
+  });
+}
+
 }  // namespace
 
 void register_wishlist_routes(http::Router& router, WishlistContext& ctx) {
@@ -57,6 +90,9 @@ void register_wishlist_routes(http::Router& router, WishlistContext& ctx) {
   router.add(
       Method::kDelete, "/api/v1/wishlist/items/{product_id}",
       [&ctx](http::Request& r) { return delete_route(ctx, r); }, signed_in);
+  router.add(
+      Method::kPost, "/api/v1/wishlist/checkout", [&ctx](http::Request& r) { return checkout_route(ctx, r); },
+      signed_in);
 }
 
 }  // namespace shop::wishlist

@@ -1,11 +1,13 @@
 #pragma once
 
 #include "shop/catalog/catalog.hpp"
+#include "shop/order/orders.hpp"
 
 #include "shop/infra/clock/clock.hpp"
 #include "shop/infra/config/settings.hpp"
 #include "shop/infra/db/database.hpp"
 #include "shop/infra/http/router.hpp"
+#include "shop/infra/idempotency/idempotency_keys.hpp"
 
 #include <cstddef>
 #include <memory>
@@ -13,7 +15,8 @@
 #include <string_view>
 
 // The wishlist module's entry point, for src/app and tests only: a customer's list of products with
-// quantities, priced and checked for availability by the catalog when it is read.
+// quantities, priced and checked for availability by the catalog when it is read, and ordered from
+// through the order module.
 namespace shop::wishlist {
 
 struct WishlistOptions {
@@ -29,6 +32,8 @@ struct WishlistDeps {
   infra::db::Database& db;
   const infra::clock::Clock& clock;
   const catalog::Catalog& catalog;
+  const order::Orders& orders;
+  const infra::idempotency::IdempotencyKeys& idempotency;  // POST /wishlist/checkout requires a key
   WishlistOptions options;
 };
 

@@ -7,6 +7,7 @@
 #include <boost/json/object.hpp>
 
 #include <cstdint>
+#include <list>
 #include <optional>
 #include <set>
 #include <string>
@@ -37,6 +38,11 @@ class FieldReader {
   std::optional<std::vector<std::string>> texts(std::string_view field, const TextRule& rule,
                                                 std::size_t max_items,
                                                 Presence presence = Presence::kRequired);
+  // An array of at most `max_items` objects, each read by a reader of its own whose errors name
+  // "field[3].quantity" and whose unknown fields are reported like the root's. The readers live
+  // as long as this one.
+  std::optional<std::vector<FieldReader*>> objects(std::string_view field, std::size_t max_items,
+                                                   Presence presence = Presence::kRequired);
   // True if the field is present as JSON null: how a PATCH clears an optional value. Read it
   // before the field's typed reader, which would refuse the null.
   bool is_null(std::string_view field);
@@ -53,12 +59,15 @@ class FieldReader {
   std::string prefix_;
   std::vector<FieldError>& errors_;
   std::set<std::string, std::less<>> asked_;
+  std::list<FieldReader> items_;  // objects()'s readers: a list keeps their addresses
 };
 
 class JsonInput {
  public:
+  // kOptional: an empty body reads as {} (a POST whose fields are all optional).
+  enum class Body { kRequired, kOptional };
   // 415 unless the body is declared JSON; 400 malformed_json unless it parses to an object.
-  explicit JsonInput(const Request& request);
+  explicit JsonInput(const Request& request, Body body = Body::kRequired);
   JsonInput(const JsonInput&) = delete;
   JsonInput& operator=(const JsonInput&) = delete;
 
