@@ -383,7 +383,7 @@ TEST_CASE("an order of 1,000 lines is placed in a few statements", "[http][order
   CHECK(count(shop, "SELECT sum(reserved) FROM catalog.products") == 2000);
   // Set-based: the lines went in with one statement.
   const auto metrics = shop::test::http_request(shop.port(), "GET", "/metrics");
-  CHECK(metrics.body.find("shopd_db_statement_seconds_count{statement=\"orders.insert_lines\"} 1\n") !=
+  CHECK(metrics.body.find("shopd_db_statement_seconds_count{statement=\"orders.insert_order\"} 1\n") !=
         std::string::npos);
 }
 

@@ -17,16 +17,15 @@ using infra::db::Tx;
   "o.id, o.customer_id, o.status, o.total_amount, o.payment_order_id, o.shipping_address_ct, o.expires_at," \
   " o.created_at, o.updated_at"
 
+// The order and every line in one statement, whatever their number.
 constexpr Statement kInsertOrder{
     "orders.insert_order",
-    "INSERT INTO orders.orders (id, customer_id, status, total_amount, payment_order_id, shipping_address_ct,"
-    " expires_at, created_at, updated_at) VALUES ($1, $2, 'pending_payment', $3, $4, $5, $6, $7, $7)"};
-// Every line in one statement, whatever their number.
-constexpr Statement kInsertLines{
-    "orders.insert_lines",
-    "INSERT INTO orders.order_lines (order_id, line_no, product_id, seller_id, name, unit_price, quantity)"
-    " SELECT $1, l.line_no, l.product_id, l.seller_id, l.name, l.unit_price, l.quantity"
-    " FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::bigint[], $6::integer[])"
+    "WITH o AS (INSERT INTO orders.orders (id, customer_id, status, total_amount, payment_order_id,"
+    " shipping_address_ct, expires_at, created_at, updated_at)"
+    " VALUES ($1, $2, 'pending_payment', $3, $4, $5, $6, $7, $7) RETURNING id)"
+    " INSERT INTO orders.order_lines (order_id, line_no, product_id, seller_id, name, unit_price, quantity)"
+    " SELECT o.id, l.line_no, l.product_id, l.seller_id, l.name, l.unit_price, l.quantity"
+    " FROM o, unnest($8::uuid[], $9::uuid[], $10::text[], $11::bigint[], $12::integer[])"
     " WITH ORDINALITY AS l(product_id, seller_id, name, unit_price, quantity, line_no)"};
 constexpr Statement kFindOrder{"orders.find_order",
                                "SELECT " SHOP_ORDER_COLUMNS " FROM orders.orders o WHERE o.id = $1"};
@@ -112,8 +111,6 @@ std::vector<Order> with_lines(const OrderContext& ctx, Tx& tx, const Rows& rows,
 void insert_order(const OrderContext& ctx, Tx& tx, const Order& o) {
   const auto sealed = ctx.cipher.encrypt(boost::json::serialize(o.shipping_address),
                                          std::string(kAddressColumn) + ":" + o.id);
-  tx.exec(kInsertOrder, o.id, o.customer_id, o.total_amount, o.payment_order_id, Bytes{sealed}, o.expires_at,
-          o.created_at);
   std::vector<std::string> products, sellers, names;
   std::vector<std::int64_t> prices, quantities;
   for (const auto& l : o.items) {
@@ -123,7 +120,8 @@ void insert_order(const OrderContext& ctx, Tx& tx, const Order& o) {
     prices.push_back(l.unit_price);
     quantities.push_back(l.quantity);
   }
-  tx.exec(kInsertLines, o.id, products, sellers, names, prices, quantities);
+  tx.exec(kInsertOrder, o.id, o.customer_id, o.total_amount, o.payment_order_id, Bytes{sealed}, o.expires_at,
+          o.created_at, products, sellers, names, prices, quantities);
 }
 
 std::optional<Order> load_order(const OrderContext& ctx, Tx& tx, std::string_view order_id) {

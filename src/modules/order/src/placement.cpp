@@ -20,11 +20,6 @@ using infra::domain::fail;
 using Reason = PlaceRefused::Reason;
 namespace http = infra::http;
 
-constexpr infra::db::Statement kSavepoint{"orders.savepoint_reserve", "SAVEPOINT reserve"};
-constexpr infra::db::Statement kRollbackToSavepoint{"orders.rollback_reserve",
-                                                    "ROLLBACK TO SAVEPOINT reserve"};
-constexpr infra::db::Statement kReleaseSavepoint{"orders.release_reserve", "RELEASE SAVEPOINT reserve"};
-
 boost::json::object address_json(const user::ShippingAddress& a) {
   return {{"recipient", a.recipient},
           {"phone", a.phone},
@@ -104,17 +99,16 @@ infra::domain::Outcome<Order, PlaceRefused> place_order(const OrderContext& ctx,
 
   catalog::ReserveRequest reserve{order.id, request.customer_id, {}};
   for (const auto& item : request.items) reserve.lines.push_back({item.product_id, item.quantity});
-  tx.exec(kSavepoint);
+  // A refused basket reserves nothing (the catalog's contract), so no savepoint is needed: the
+  // refusal commits with the Idempotency-Key's answer and nothing else.
   const auto reservation = ctx.catalog.reserve(tx, reserve);
   if (!reservation) {
-    tx.exec(kRollbackToSavepoint);
     auto refusal = refused(reservation.error());
     for (std::size_t i = 0; i < request.items.size(); ++i) {
       if (request.items[i].product_id == refusal.product_id) refusal.line = i;
     }
     return fail(std::move(refusal));
   }
-  tx.exec(kReleaseSavepoint);
   // In the order the customer listed them; the reservation is by product.
   std::map<std::string, const catalog::ReservedLine*, std::less<>> reserved;
   for (const auto& line : reservation->lines) reserved.emplace(line.product_id, &line);

@@ -12,7 +12,7 @@ inline constexpr std::int64_t kMaxQuantity = 999;
 infra::domain::FieldErrors invalid_order_fields(const PlaceOrder& request);
 
 // In `tx`: the shipping address snapshot, the reservation through the catalog, the order and its
-// lines, OrderPlaced. A refusal leaves nothing: the reservation ran under a savepoint.
+// lines, OrderPlaced. A refusal leaves nothing: the catalog reserves a whole basket or nothing.
 infra::domain::Outcome<Order, PlaceRefused> place_order(const OrderContext& ctx, infra::db::Tx& tx,
                                                         const PlaceOrder& request);
 
