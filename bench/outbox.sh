@@ -1,29 +1,36 @@
 #!/usr/bin/env bash
-# Outbox benchmark: events per second published (in the command's own transaction), delivered to
-# two subscribers (claim + handler write + mark handled) and end to end, on a throwaway cluster
-# (fsync off: these are CPU and round-trip costs, not the disk's). Prints ratios against the same
-# transactions without an event and against a dispatcher that claims one delivery at a time.
+# Outbox benchmark: command transactions per second with and without publishing an event (the
+# outbox's cost to a command), deliveries per second to two subscribers whose handlers write a row
+# (claim, handler, mark handled) claimed one at a time and 32 at a time, and end-to-end events per
+# second while publishing and delivering at once; next to pgbench's TPC-B-like transactions on the
+# same cluster in the same run (fsync off: these are CPU and round-trip costs, not the disk's).
+# Informational: exits 0 unless something broke.
 # Usage: bench/outbox.sh
-# Env:   BENCH_EVENTS (20000) events per phase; BENCH_PUBLISHERS (8) publishing threads.
+# Env:   BENCH_EVENTS (20000) events per phase; BENCH_PUBLISHERS (8) publishing threads;
+#        BENCH_SECONDS (pgbench), BENCH_ROUNDS (see bench/lib.sh).
 set -euo pipefail
-# shellcheck source=scripts/lib.sh
-source "$(dirname -- "${BASH_SOURCE[0]}")/../scripts/lib.sh"
-cd "$SHOP_ROOT"
+# shellcheck source=bench/lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
-events=${BENCH_EVENTS:-20000}
-publishers=${BENCH_PUBLISHERS:-8}
-[[ $events =~ ^[1-9][0-9]*$ ]] || shop_die "BENCH_EVENTS must be a positive integer"
-[[ $publishers =~ ^[1-9][0-9]*$ ]] || shop_die "BENCH_PUBLISHERS must be a positive integer"
+events=$(bench_positive BENCH_EVENTS "${BENCH_EVENTS:-20000}")
+publishers=$(bench_positive BENCH_PUBLISHERS "${BENCH_PUBLISHERS:-8}")
 
-scripts/deps.sh
-shop_build_config release
+bench_init shopd outbox_bench
+build/release/bin/shopd migrate >"$SHOP_TMP/migrate.log" 2>&1 ||
+  { cat "$SHOP_TMP/migrate.log" >&2; shop_die "shopd migrate failed"; }
 
-trap shop_throwaway_cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-shop_throwaway_start
-"$SHOP_PGBIN/createdb" -h 127.0.0.1 -p "$SHOP_PG_PORT" -U postgres shopd
-url="postgresql://postgres@127.0.0.1:$SHOP_PG_PORT/shopd"
+measure() {
+  local key unit rate label out="$SHOP_TMP/outbox.txt"
+  shop_log "outbox_bench: $events events, $publishers publishing threads, 2 subscribers," \
+    "2 dispatching threads"
+  build/release/bin/outbox_bench "$SHOPD_DATABASE_URL" "$events" "$publishers" >"$out"
+  while read -r key unit rate label; do
+    bench_row "$key" "$label" "$unit" "$rate"
+  done <"$out"
+  bench_pgbench pgbench_tpcb "pgbench TPC-B-like" tpcb
+}
+bench_repeat measure
 
-SHOPD_DATABASE_URL=$url SHOPD_CONFIG=/dev/null SHOPD_LOG_LEVEL=warn build/release/bin/shopd migrate
-build/release/bin/outbox_bench "$url" "$events" "$publishers"
+bench_compare publish_event publish_plain
+bench_compare deliver_32 deliver_1
+bench_table pgbench_tpcb

@@ -1,9 +1,9 @@
 // Events per second through the outbox: publish (in the publisher's transaction), deliver (claim,
 // handler, mark handled) and the handler's own write, against a migrated database. Run by
-// bench/outbox.sh, which prints these numbers next to a baseline of the same transactions without
-// an event.
+// bench/outbox.sh, which puts these rates in its table next to pgbench measured in the same run.
 //
 // usage: outbox_bench DATABASE_URL [EVENTS] [PUBLISHERS]
+// Prints one line per measurement: KEY UNIT RATE LABEL (the label is the rest of the line).
 #include "shop/infra/events/dispatcher.hpp"
 #include "shop/infra/events/outbox.hpp"
 #include "shop/infra/log/log.hpp"
@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -23,15 +24,21 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr const char* kSchema =
-    "DROP TABLE IF EXISTS public.bench_orders, public.bench_effects;"
-    "CREATE TABLE public.bench_orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, n int NOT NULL);"
-    "CREATE TABLE public.bench_effects (event_id text NOT NULL, subscriber text NOT NULL);"
-    "TRUNCATE shopd.event_deliveries, shopd.outbox_events, shopd.event_subscriptions;";
-constexpr const char* kInsertOrder = "INSERT INTO public.bench_orders (n) VALUES (:n)";
-constexpr const char* kRecordEffect =
-    "INSERT INTO public.bench_effects (event_id, subscriber) VALUES (:id, :s)";
-constexpr const char* kCountEffects = "SELECT count(*) FROM public.bench_effects";
+using shop::infra::db::Statement;
+
+constexpr Statement kReset[] = {
+    {"bench.drop", "DROP TABLE IF EXISTS public.bench_orders, public.bench_effects"},
+    {"bench.create_orders",
+     "CREATE TABLE public.bench_orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, n int NOT NULL)"},
+    {"bench.create_effects",
+     "CREATE TABLE public.bench_effects (event_id text NOT NULL, subscriber text NOT NULL)"},
+    {"bench.truncate_outbox",
+     "TRUNCATE shopd.event_deliveries, shopd.outbox_events, shopd.event_subscriptions"},
+};
+constexpr Statement kInsertOrder{"bench.insert_order", "INSERT INTO public.bench_orders (n) VALUES ($1)"};
+constexpr Statement kRecordEffect{"bench.record_effect",
+                                  "INSERT INTO public.bench_effects (event_id, subscriber) VALUES ($1, $2)"};
+constexpr Statement kCountEffects{"bench.count_effects", "SELECT count(*) FROM public.bench_effects"};
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -47,7 +54,7 @@ double run_commands(Database& db, int count, int threads, bool with_event) {
     workers.emplace_back([&] {
       for (int n = next++; n < count; n = next++) {
         auto command = [n, with_event](Tx& tx) {
-          tx.sql() << kInsertOrder, soci::use(n);
+          tx.exec(kInsertOrder, n);
           if (with_event) events::publish(tx, "bench.OrderPlaced", 1, boost::json::object{{"n", n}});
         };
         db.transact_blocking(command);
@@ -59,10 +66,8 @@ double run_commands(Database& db, int count, int threads, bool with_event) {
 }
 
 long long effects(Database& db) {
-  long long n = 0;
-  auto count = [&](shop::infra::db::Session& s) { s.sql() << kCountEffects, soci::into(n); };
-  db.autocommit_blocking(count);
-  return n;
+  auto count = [](Tx& tx) { return tx.query(kCountEffects)[0].integer(0); };
+  return db.transact_blocking(count);
 }
 
 void wait_for_effects(Database& db, long long expected) {
@@ -71,9 +76,7 @@ void wait_for_effects(Database& db, long long expected) {
 
 events::Subscription recording(const std::string& name) {
   events::Subscription s(name);
-  s.on("bench.OrderPlaced", [name](Tx& tx, const events::Event& e) {
-    tx.sql() << kRecordEffect, soci::use(e.id), soci::use(name);
-  });
+  s.on("bench.OrderPlaced", [name](Tx& tx, const events::Event& e) { tx.exec(kRecordEffect, e.id, name); });
   return s;
 }
 
@@ -82,8 +85,10 @@ struct Setup {
       : db({.url = url, .pool_size = 8, .read_pool_size = 1}),
         dispatcher(db, clock,
                    {.threads = 2, .batch_size = batch_size, .poll_interval = std::chrono::milliseconds(20)}) {
-    auto reset = [](shop::infra::db::Session& s) { s.execute_script(kSchema); };
-    db.autocommit_blocking(reset);
+    auto reset = [](Tx& tx) {
+      for (const auto& statement : kReset) tx.exec(statement);
+    };
+    db.transact_blocking(reset);
     dispatcher.add(recording("bench.first"));
     dispatcher.add(recording("bench.second"));
     dispatcher.register_subscriptions();
@@ -105,6 +110,10 @@ double drain_rate(const std::string& url, int count, int publishers, std::size_t
   return rate;
 }
 
+void report(std::string_view key, std::string_view unit, double rate, std::string_view label) {
+  fmt::print("{} {} {:.1f} {}\n", key, unit, rate, label);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -117,21 +126,14 @@ int main(int argc, char** argv) {
   const int publishers = argc > 3 ? std::stoi(argv[3]) : 8;
   shop::infra::log::set_level(shop::infra::log::Level::kWarn);
 
-  fmt::print("outbox benchmark: {} events, {} publishing threads, 2 subscribers, 2 dispatching threads\n",
-             count, publishers);
   {
     Setup s(url, 32);
-    const double plain = run_commands(s.db, count, publishers, false);
-    const double published = run_commands(s.db, count, publishers, true);
-    fmt::print("publish   command transactions/s without an event {:>9.0f}\n", plain);
-    fmt::print("publish   command transactions/s with its event   {:>9.0f}   ratio {:.2f}\n", published,
-               published / plain);
+    report("publish_plain", "tx/s", run_commands(s.db, count, publishers, false),
+           "commands without an event");
+    report("publish_event", "tx/s", run_commands(s.db, count, publishers, true), "commands with their event");
   }
-  const double batch1 = drain_rate(url, count, publishers, 1);
-  const double batch32 = drain_rate(url, count, publishers, 32);
-  fmt::print("deliver   deliveries/s handled+recorded, batch 1      {:>9.0f}\n", batch1);
-  fmt::print("deliver   deliveries/s handled+recorded, batch 32     {:>9.0f}   ratio {:.2f}\n", batch32,
-             batch32 / batch1);
+  report("deliver_1", "ev/s", drain_rate(url, count, publishers, 1), "deliveries, claimed one by one");
+  report("deliver_32", "ev/s", drain_rate(url, count, publishers, 32), "deliveries, claimed 32 at a time");
   {
     // Publishing and delivering at once: events/s from the first publish to the last handler.
     Setup s(url, 32);
@@ -139,8 +141,7 @@ int main(int argc, char** argv) {
     const auto start = Clock::now();
     run_commands(s.db, count, publishers, true);
     wait_for_effects(s.db, 2LL * count);
-    fmt::print("end-to-end events/s published, delivered to 2 subscribers and recorded {:>9.0f}\n",
-               count / seconds_since(start));
+    report("end_to_end", "ev/s", count / seconds_since(start), "published, delivered twice, recorded");
     s.dispatcher.stop();
   }
   return 0;

@@ -9,6 +9,7 @@ packages=(
   libsoci-dev libpq-dev libsodium-dev libfmt-dev catch2 postgresql-15
   libcurl4-openssl-dev python3-aiosmtpd wrk curl
   libssl-dev openssl ca-certificates
+  clang-format clang-tidy ccache
   "$@"
 )
 

@@ -14,24 +14,39 @@ export SHOP_ROOT SHOP_PG SHOP_PGBIN
 shop_log() { printf '==> %s\n' "$*" >&2; }
 shop_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# shop_build NAME CMAKE_ARGS...: configure build/NAME with Ninja, then build it.
+# shop_build NAME CMAKE_ARGS... [-- TARGET...]: configure build/NAME with Ninja, then build it (every
+# target, or only the TARGETs: a benchmark needs two binaries, not the test suites).
+# With ccache installed, compiles go through it (CMakeLists.txt sets it up for sharing): its cache
+# (ccache's default, ~/.cache/ccache, unless CCACHE_DIR says otherwise) outlives build directories,
+# so a fresh clone or `rm -rf build` rebuilds from it.
 # Joined with && (not left to set -e) so the status is right inside `if`.
 shop_build() {
   local name=$1
   shift
-  shop_log "configure and build build/$name"
-  cmake -S "$SHOP_ROOT" -B "$SHOP_ROOT/build/$name" -G Ninja "$@" &&
-    cmake --build "$SHOP_ROOT/build/$name"
+  local -a cmake_args=() build_args=()
+  while (($#)) && [[ $1 != -- ]]; do
+    cmake_args+=("$1")
+    shift
+  done
+  shift $(($# > 0)) # the --, if any: what is left are the targets
+  (($# == 0)) || build_args=(--target "$@")
+  shop_log "configure and build build/$name${*:+ ($*)}"
+  local -a launcher=()
+  if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+  cmake -S "$SHOP_ROOT" -B "$SHOP_ROOT/build/$name" -G Ninja "${launcher[@]}" "${cmake_args[@]}" &&
+    cmake --build "$SHOP_ROOT/build/$name" "${build_args[@]}"
 }
 
 shop_config_known() { [[ $1 == release || $1 == asan ]]; }
 
-# shop_build_config release|asan: the one place the configurations are defined.
+# shop_build_config release|asan [TARGET...]: the one place the configurations are defined.
 shop_build_config() {
-  case $1 in
-    release) shop_build release -DCMAKE_BUILD_TYPE=Release ;;
-    asan) shop_build asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHOP_SANITIZE=ON ;;
-    *) shop_die "unknown build configuration '$1' (known: release asan)" ;;
+  local config=$1
+  shift
+  case $config in
+    release) shop_build release -DCMAKE_BUILD_TYPE=Release -- "$@" ;;
+    asan) shop_build asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHOP_SANITIZE=ON -- "$@" ;;
+    *) shop_die "unknown build configuration '$config' (known: release asan)" ;;
   esac
 }
 

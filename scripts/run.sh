@@ -34,4 +34,25 @@ if [[ ! -e var/.demo-seeded && ${SHOPD_ENV:-development} == development ]]; then
   mkdir -p var && touch var/.demo-seeded
 fi
 
+# The payment gateway: the stand-in beside the server unless SHOPD_GATEWAY_URL names a real one. It
+# lives as long as this script; shopd then runs as a child (not exec'd) so that both stop together.
+if [[ -z ${SHOPD_GATEWAY_URL:-} ]]; then
+  export SHOPD_GATEWAY_URL=http://127.0.0.1:8081
+  export SHOPD_GATEWAY_SECRET_KEY=${SHOPD_GATEWAY_SECRET_KEY:-test_sk_pg_standin}
+  build/release/bin/shopd-pg-standin --listen 127.0.0.1:8081 --secret-key "$SHOPD_GATEWAY_SECRET_KEY" &
+  standin=$!
+  trap 'kill "$standin" 2>/dev/null || true' EXIT
+  shop_log "payment gateway: shopd-pg-standin on $SHOPD_GATEWAY_URL"
+  build/release/bin/shopd serve "$@" &
+  shopd=$!
+  trap 'kill -TERM "$shopd" 2>/dev/null || true' INT TERM
+  status=0
+  wait "$shopd" || status=$?
+  # A signal ends the first wait at once; shopd drains meanwhile, and its exit status is the script's.
+  if kill -0 "$shopd" 2>/dev/null; then
+    status=0
+    wait "$shopd" || status=$?
+  fi
+  exit "$status"
+fi
 exec build/release/bin/shopd serve "$@"

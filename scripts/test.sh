@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Build and run every test (Release, then ASan+UBSan) against a throwaway PostgreSQL.
+# Check the conventions, then build and run every test (Release, then ASan+UBSan) against a
+# throwaway PostgreSQL.
 # Usage: scripts/test.sh [CTEST_ARGS...]     e.g. scripts/test.sh -R http
 # Env:   SHOP_TEST_CONFIGS="release asan"    the configurations to build and test
 # Tests get SHOPD_TEST_PG_URL=postgresql://postgres@127.0.0.1:PORT/postgres (trust auth).
+# The checks (clang-format, source boundaries, clang-tidy on the module interface headers) run
+# first and take seconds; a failed check fails the run, but the builds and tests still run, so one
+# run shows everything that is wrong.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
@@ -16,14 +20,28 @@ done
 
 scripts/deps.sh
 
+declare -A result=()
+checks=()
+# run_check NAME COMMAND...: records result[NAME]; its own output says what is wrong.
+run_check() {
+  local name=$1
+  shift
+  checks+=("$name")
+  shop_log "check: $name"
+  if "$@"; then result[$name]=PASS; else result[$name]=FAIL; fi
+}
+run_check format scripts/check-format.sh
+run_check boundaries scripts/check-boundaries.sh
+
 # Build everything first (one after the other: ninja already uses both cores),
 # so that no database idles through the builds. A failed build is reported at
 # the end; the other configurations still build and run.
-declare -A result=()
 built=()
 for c in "${configs[@]}"; do
   if shop_build_config "$c"; then built+=("$c"); else result[$c]="FAIL (build failed)"; fi
 done
+# Needs a compile database: build/release's when it was built, else it configures one.
+run_check interface-headers scripts/tidy.sh --headers
 
 trap shop_throwaway_cleanup EXIT
 trap 'exit 130' INT
@@ -70,6 +88,10 @@ fi
 
 echo
 echo "== test summary =="
+for k in "${checks[@]}"; do
+  echo "check $k: ${result[$k]}"
+  [[ ${result[$k]} == PASS ]] || status=1
+done
 for c in "${configs[@]}"; do
   echo "$c: ${result[$c]}"
 done

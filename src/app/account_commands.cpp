@@ -1,7 +1,9 @@
-// `shopd create-admin` and `shopd seed-demo`: accounts made by the operator, not through the API.
+// `shopd create-admin` and `shopd seed-demo`: accounts (and demo products) made by the operator, not
+// through the API.
 #include "application.hpp"
 
 #include "shop/infra/crypto/opaque_token.hpp"
+#include "shop/infra/exec/run_blocking.hpp"
 
 #include <termios.h>
 #include <unistd.h>
@@ -33,6 +35,23 @@ std::string read_password() {
   return password;
 }
 
+std::string describe(const user::AccountRefused& refused) {
+  switch (refused.reason) {
+    case user::AccountRefused::Reason::kInvalid: {
+      std::string text;
+      for (const auto& e : refused.fields) text += (text.empty() ? "" : "; ") + e.field + ": " + e.message;
+      return text;
+    }
+    case user::AccountRefused::Reason::kUsernameTaken:
+      return "the username is taken";
+    case user::AccountRefused::Reason::kEmailTaken:
+      return "the e-mail address is taken";
+    case user::AccountRefused::Reason::kTooManySignups:
+      return "too many signups";
+  }
+  return "refused";
+}
+
 }  // namespace
 
 int Application::create_admin(std::span<const std::string> args) {
@@ -42,14 +61,15 @@ int Application::create_admin(std::span<const std::string> args) {
   }
   const auto password = read_password();
   if (!wait_for_database() || !migrations_ready()) return 1;
-  try {
-    const auto id = users_->create_account(args[1], password, "", "", "", user::Role::kAdmin);
-    std::cout << "admin " << args[1] << " created (id " << id << ")\n";
-    return 0;
-  } catch (const std::exception& e) {
-    std::cerr << "shopd create-admin: " << e.what() << "\n";
+  // Database failures are not caught here: main() reports them and exits non-zero.
+  user::OperatorAccount admin{.username = args[1], .password = password, .role = user::Role::kAdmin};
+  const auto created = infra::exec::run_blocking(users_->create_account(std::move(admin)));
+  if (!created) {
+    std::cerr << "shopd create-admin: " << describe(created.error()) << "\n";
     return 1;
   }
+  std::cout << "admin " << args[1] << " created (id " << *created << ")\n";
+  return 0;
 }
 
 int Application::seed_demo() {
@@ -66,15 +86,34 @@ int Application::seed_demo() {
   std::cout << "demo accounts (passwords are shown once; they are stored only as Argon2id hashes):\n";
   for (const auto& d : demos) {
     const auto password = infra::crypto::generate_opaque_token().substr(0, 16);
-    try {
-      users_->create_account(d.username, password, std::string(d.username) + "@demo.shop.example", d.name,
-                             d.phone, d.role);
-      std::cout << "  " << user::role_name(d.role) << "\t" << d.username << "\t" << password << "\n";
-    } catch (const std::runtime_error&) {
-      std::cout << "  " << user::role_name(d.role) << "\t" << d.username
-                << "\t(exists already; password unchanged)\n";
+    user::OperatorAccount account{.username = d.username,
+                                  .password = password,
+                                  .email = std::string(d.username) + "@demo.shop.example",
+                                  .name = d.name,
+                                  .phone = d.phone,
+                                  .role = d.role};
+    const auto created = infra::exec::run_blocking(users_->create_account(std::move(account)));
+    const auto role = user::role_name(d.role);
+    if (created) {
+      std::cout << "  " << role << "\t" << d.username << "\t" << password << "\n";
+    } else if (created.error().reason == user::AccountRefused::Reason::kUsernameTaken ||
+               created.error().reason == user::AccountRefused::Reason::kEmailTaken) {
+      std::cout << "  " << role << "\t" << d.username << "\t(exists already; password unchanged)\n";
+    } else {
+      std::cerr << "shopd seed-demo: " << d.username << ": " << describe(created.error()) << "\n";
+      return 1;
     }
   }
+  // The seller's products, for one made now or by an earlier run (the products' ids are fixed, so
+  // a second run adds none).
+  const auto seller = infra::exec::run_blocking(users_->account_id("demo_seller"));
+  if (!seller) {
+    std::cerr << "shopd seed-demo: demo_seller is not an active account\n";
+    return 1;
+  }
+  const auto products = infra::exec::run_blocking(catalog_->seed_demo_products(*seller));
+  std::cout << "demo products for demo_seller: " << products << " created"
+            << (products == 0 ? " (they exist already)" : ", one of them a limited sale") << "\n";
   return 0;
 }
 

@@ -1,5 +1,7 @@
 #include "admin_event_routes.hpp"
 
+#include "shop/infra/clock/time_text.hpp"
+
 #include "shop/infra/events/dead_letters.hpp"
 #include "shop/infra/http/problem.hpp"
 
@@ -13,10 +15,6 @@ namespace {
 
 namespace http = infra::http;
 namespace events = infra::events;
-
-std::string rfc3339(infra::clock::TimePoint t) {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::seconds>(t));
-}
 
 // A decimal id, or nullopt.
 std::optional<std::int64_t> parse_id(std::string_view text) {
@@ -33,10 +31,10 @@ boost::json::object to_json(const events::DeadLetter& d) {
            {{"id", d.event.id},
             {"type", d.event.type},
             {"version", d.event.version},
-            {"occurred_at", rfc3339(d.event.occurred_at)}}},
+            {"occurred_at", infra::clock::format_rfc3339(d.event.occurred_at)}}},
           {"attempts", d.attempts},
           {"last_error", d.last_error},
-          {"failed_at", rfc3339(d.failed_at)}};
+          {"failed_at", infra::clock::format_rfc3339(d.failed_at)}};
 }
 
 }  // namespace
@@ -54,10 +52,10 @@ void register_admin_event_routes(http::Router& router, infra::db::Database& db,
         const auto after = parse_id(req.query_param("cursor").value_or("0"));
         if (!after) errors.push_back({"cursor", "is not a cursor this endpoint gave"});
         if (!errors.empty()) throw http::Problem(400, "validation_failed", "Invalid request", "", errors);
-        auto fetch = [&](infra::db::Session& s) {
+        auto fetch = [&](infra::db::Tx& s) {
           return events::list_dead_letters(s, static_cast<std::size_t>(*limit), *after);
         };
-        const auto page = co_await db.autocommit(fetch);
+        const auto page = co_await db.transact(fetch);
         boost::json::array items;
         for (const auto& d : page.items) items.push_back(to_json(d));
         co_return http::json_response(

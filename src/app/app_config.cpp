@@ -1,14 +1,21 @@
 #include "app_config.hpp"
 
+#include "shop/infra/http/ip_address.hpp"
+
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
+#include <stdexcept>
 #include <thread>
+#include <vector>
 
 namespace shop::app {
 namespace {
 
 using infra::config::Knob;
 
-constexpr Knob kKnobs[] = {
+// The application's own knobs; each module declares its own, next to its code.
+constexpr Knob kAppKnobs[] = {
     {"env", "SHOPD_ENV", "development",
      "development or production; production never auto-migrates and refuses to start without secret keys"},
     {"server.listen", "SHOPD_LISTEN", "127.0.0.1:8080",
@@ -21,6 +28,16 @@ constexpr Knob kKnobs[] = {
      "pipelined requests served back to back before the connection is closed"},
     {"server.drain_timeout", "SHOPD_DRAIN_TIMEOUT", "10s", "how long SIGTERM waits for in-flight requests"},
     {"server.access_log", "SHOPD_ACCESS_LOG", "true", "one log line per request"},
+    {"server.trusted_proxies", "SHOPD_TRUSTED_PROXIES", "",
+     "comma-separated addresses or CIDR networks of proxies whose X-Forwarded-For is believed; empty: the "
+     "header is ignored"},
+    {"server.max_connections", "SHOPD_MAX_CONNECTIONS", "",
+     "open client connections at most, more are refused with 503 (default: what the file descriptor limit "
+     "leaves after database, mail and spare descriptors)"},
+    {"server.max_connections_per_address", "SHOPD_MAX_CONNECTIONS_PER_ADDRESS", "256",
+     "open connections per client address, IPv6 per /64 (trusted proxies count only in the total)"},
+    {"server.metrics_listen", "SHOPD_METRICS_LISTEN", "",
+     "serve /metrics only on this address and port (port 0 picks one and logs it); empty: on server.listen"},
     {"database.url", "SHOPD_DATABASE_URL", "postgresql://shopd@127.0.0.1:54320/shopd",
      "libpq connection URI"},
     {"database.pool_size", "SHOPD_DB_POOL_SIZE", "8",
@@ -59,18 +76,6 @@ constexpr Knob kKnobs[] = {
     {"passwords.ops_limit", "SHOPD_PASSWORD_OPS_LIMIT", "2", "Argon2id passes (t); at least 2"},
     {"passwords.memory_mib", "SHOPD_PASSWORD_MEMORY_MIB", "19", "Argon2id memory (m) in MiB; at least 19"},
     {"passwords.threads", "SHOPD_PASSWORD_THREADS", "", "threads hashing passwords (default: one per core)"},
-    {"auth.access_ttl", "SHOPD_ACCESS_TTL", "15m", "lifetime of an access token"},
-    {"auth.refresh_ttl", "SHOPD_REFRESH_TTL", "14d",
-     "lifetime of a refresh token (each use issues a new one)"},
-    {"auth.code_ttl", "SHOPD_VERIFICATION_CODE_TTL", "10m", "lifetime of an e-mail verification code"},
-    {"auth.resend_interval", "SHOPD_VERIFICATION_RESEND_INTERVAL", "1m",
-     "least time between two verification mails"},
-    {"auth.verify_attempts", "SHOPD_VERIFICATION_ATTEMPTS", "5", "wrong codes before a code is void"},
-    {"auth.login_per_username", "SHOPD_LOGIN_LIMIT_PER_USERNAME", "10",
-     "failed logins per username per window"},
-    {"auth.login_per_address", "SHOPD_LOGIN_LIMIT_PER_ADDRESS", "50",
-     "failed logins per client address per window"},
-    {"auth.login_window", "SHOPD_LOGIN_LIMIT_WINDOW", "15m", "the window of the login limits"},
     {"log.level", "SHOPD_LOG_LEVEL", "info", "debug, info, warn or error"},
     {"secrets.keys", "SHOPD_SECRET_KEYS", "",
      "secret key ring, \"ID:BASE64KEY,...\" (the last is current); set it in the environment, never in a "
@@ -80,6 +85,15 @@ constexpr Knob kKnobs[] = {
     {"secrets.dev_key_file", "SHOPD_DEV_KEY_FILE", "var/keys/dev.keys",
      "development only: key file generated on first run when neither of the above is set"},
 };
+
+// Where a password may travel unencrypted: this machine only.
+bool is_loopback_host(std::string host) {
+  std::transform(host.begin(), host.end(), host.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  if (host == "localhost") return true;
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const auto address = infra::http::IpAddress::parse(host);
+  return address && address->is_loopback();
+}
 
 std::optional<std::string> config_path(std::optional<std::string> explicit_path) {
   if (explicit_path) return explicit_path;
@@ -91,12 +105,20 @@ std::optional<std::string> config_path(std::optional<std::string> explicit_path)
 }  // namespace
 
 std::span<const Knob> knobs() {
-  return kKnobs;
+  static const std::vector<Knob> all = [] {
+    std::vector<Knob> v(std::begin(kAppKnobs), std::end(kAppKnobs));
+    for (const auto module_knobs :
+         {user::user_knobs(), catalog::catalog_knobs(), order::order_knobs(),
+                                     payment::payment_knobs(), wishlist::wishlist_knobs()})
+      v.insert(v.end(), module_knobs.begin(), module_knobs.end());
+    return v;
+  }();
+  return all;
 }
 
 AppConfig load_config(std::optional<std::string> explicit_path) {
   using infra::config::Settings;
-  const auto s = Settings::load(kKnobs, config_path(std::move(explicit_path)), Settings::process_env());
+  const auto s = Settings::load(knobs(), config_path(std::move(explicit_path)), Settings::process_env());
   AppConfig c;
 
   const auto env = s.string("env");
@@ -121,6 +143,24 @@ AppConfig load_config(std::optional<std::string> explicit_path) {
   c.server.max_pipelined = static_cast<std::size_t>(s.integer("server.max_pipelined", 1, 1024));
   c.server.drain_timeout = s.duration("server.drain_timeout");
   c.server.access_log = s.boolean("server.access_log");
+  if (s.has("server.trusted_proxies")) {
+    try {
+      c.server.trusted_proxies = infra::http::TrustedProxies::parse(s.string("server.trusted_proxies"));
+    } catch (const std::invalid_argument& e) {
+      s.reject("server.trusted_proxies", e.what());
+    }
+  }
+  if (s.has("server.max_connections")) {
+    c.max_connections = static_cast<std::size_t>(s.integer("server.max_connections", 1, 10'000'000));
+  }
+  c.server.max_connections_per_address =
+      static_cast<std::size_t>(s.integer("server.max_connections_per_address", 1, 10'000'000));
+  if (s.has("server.metrics_listen")) {
+    c.metrics_listen = s.string("server.metrics_listen");
+    if (!infra::http::parse_listen_address(c.metrics_listen)) {
+      s.reject("server.metrics_listen", "must be HOST:PORT such as 127.0.0.1:9090, [::1]:9090 or :0");
+    }
+  }
 
   c.database.url = s.string("database.url");
   c.database.pool_size = static_cast<std::size_t>(s.integer("database.pool_size", 1, 512));
@@ -163,23 +203,22 @@ AppConfig load_config(std::optional<std::string> explicit_path) {
   if (s.has("smtp.username")) c.mail.smtp.username = s.string("smtp.username");
   if (s.has("smtp.password")) c.mail.smtp.password = s.string("smtp.password");
   c.mail.smtp.timeout = s.duration("smtp.timeout", std::chrono::milliseconds(100));
+  if (c.mail.smtp.tls == infra::mail::SmtpOptions::Tls::kNone && !c.mail.smtp.username.empty() &&
+      !is_loopback_host(c.mail.smtp.host)) {
+    s.reject("smtp.tls", "none would send the SMTP password in the clear to " + c.mail.smtp.host +
+                             "; use starttls, or none only with a relay on a loopback address");
+  }
 
   c.password_cost.ops_limit = static_cast<unsigned long long>(s.integer("passwords.ops_limit", 2, 64));
   c.password_cost.mem_limit_bytes =
       static_cast<std::size_t>(s.integer("passwords.memory_mib", 19, 4096)) * 1024 * 1024;
   c.password_threads =
       static_cast<std::size_t>(s.has("passwords.threads") ? s.integer("passwords.threads", 1, 256) : cores);
-  using std::chrono::duration_cast;
-  using std::chrono::seconds;
-  c.users.access_ttl = duration_cast<seconds>(s.duration("auth.access_ttl", seconds(10)));
-  c.users.refresh_ttl = duration_cast<seconds>(s.duration("auth.refresh_ttl", c.users.access_ttl));
-  c.users.code_ttl = duration_cast<seconds>(s.duration("auth.code_ttl", seconds(1)));
-  c.users.limits.resend_interval = duration_cast<seconds>(s.duration("auth.resend_interval", seconds(1)));
-  c.users.limits.verify_attempts = static_cast<int>(s.integer("auth.verify_attempts", 1, 100));
-  c.users.limits.login_per_username = static_cast<int>(s.integer("auth.login_per_username", 1, 1'000'000));
-  c.users.limits.login_per_address = static_cast<int>(s.integer("auth.login_per_address", 1, 1'000'000));
-  c.users.limits.login_window = duration_cast<seconds>(s.duration("auth.login_window", seconds(1)));
-  c.users.mail_from = c.mail.from;
+  c.users = user::read_user_options(s, c.mail.from);
+  c.catalog = catalog::read_catalog_options(s);
+  c.orders = order::read_order_options(s);
+  c.payments = payment::read_payment_options(s);
+  c.wishlist = wishlist::read_wishlist_options(s);
 
   const auto level = infra::log::parse_level(s.string("log.level"));
   if (!level) s.reject("log.level", "must be debug, info, warn or error");

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "shop/catalog/catalog_module.hpp"
 #include "shop/infra/config/settings.hpp"
 #include "shop/infra/crypto/password_hasher.hpp"
 #include "shop/infra/db/database.hpp"
@@ -7,7 +8,10 @@
 #include "shop/infra/http/server.hpp"
 #include "shop/infra/log/log.hpp"
 #include "shop/infra/mail/mail.hpp"
+#include "shop/order/order_module.hpp"
+#include "shop/payment/payment_module.hpp"
 #include "shop/user/user_module.hpp"
+#include "shop/wishlist/wishlist_module.hpp"
 
 #include <optional>
 #include <span>
@@ -27,6 +31,10 @@ struct MailConfig {
 struct AppConfig {
   Environment environment = Environment::kDevelopment;
   infra::http::ServerOptions server;
+  // server.max_connections when set; unset, serve derives it from the file descriptor limit
+  // (descriptor_budget.hpp).
+  std::optional<std::size_t> max_connections;
+  std::string metrics_listen;  // empty: /metrics on server.listen
   infra::db::DatabaseOptions database;
   bool auto_migrate = true;
   std::chrono::milliseconds database_wait{10'000};
@@ -37,6 +45,10 @@ struct AppConfig {
   infra::crypto::PasswordCost password_cost = infra::crypto::PasswordCost::interactive_default();
   std::size_t password_threads = 2;
   user::UserOptions users;
+  catalog::CatalogOptions catalog;
+  order::OrderOptions orders;
+  payment::PaymentOptions payments;
+  wishlist::WishlistOptions wishlist;
   infra::log::Level log_level = infra::log::Level::kInfo;
   // Where the secret keys come from: the text itself, a file, or (development only) a key file
   // generated on first use.

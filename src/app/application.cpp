@@ -2,14 +2,18 @@
 
 #include "admin_event_routes.hpp"
 #include "dead_letters_command.hpp"
+#include "descriptor_budget.hpp"
 #include "openapi_document.hpp"
 #include "ops_routes.hpp"
 
 #include "shop/infra/events/retention.hpp"
+#include "shop/infra/events/subscription.hpp"
 #include "shop/infra/http/problem.hpp"
+#include "shop/infra/http/problems.hpp"
 #include "shop/infra/http/server.hpp"
 #include "shop/infra/log/log.hpp"
 #include "shop/infra/mail/mail_outbox.hpp"
+#include "shop/user/user_events.hpp"
 
 #include <fmt/format.h>
 #include <boost/asio/io_context.hpp>
@@ -41,6 +45,12 @@ std::optional<infra::http::Response> map_infrastructure_error(std::exception_ptr
                                 "The request conflicted with concurrent ones; try again.")
         .header("Retry-After", "1")
         .to_response();
+  } catch (const infra::db::Conflict& e) {
+    // A unique constraint caught what a module's own checks did not (a race they do not handle):
+    // the request clashes with existing data, which is the client's to resolve, not a fault.
+    log::warn("app", "unhandled conflict", {{"statement", e.statement()}, {"sqlstate", e.sqlstate()}});
+    return infra::http::conflict("conflict", "Conflict", "The request conflicts with existing data.")
+        .to_response();
   } catch (...) {
     return std::nullopt;
   }
@@ -68,11 +78,14 @@ std::unique_ptr<infra::mail::MailTransport> make_mail_transport(const MailConfig
 // retention counted in days.
 constexpr auto kPurgeInterval = std::chrono::hours(1);
 
+constexpr infra::db::Statement kPing{"app.ping", "SELECT 1"};
+
 }  // namespace
 
 Application::Application(AppConfig config, infra::crypto::KeyRing keys)
     : config_(std::move(config)),
-      db_(config_.database),
+      openapi_json_(build_openapi_document(openapi_fragments())),
+      db_(config_.database, &metrics_),
       migrator_(db_, infra::db::load_migrations(embedded_migrations())),
       keys_(std::move(keys)),
       cipher_(keys_),
@@ -82,14 +95,39 @@ Application::Application(AppConfig config, infra::crypto::KeyRing keys)
       passwords_(config_.password_cost, password_pool_),
       dispatcher_(db_, clock_, config_.events, &metrics_),
       scheduler_(db_, clock_, &metrics_),
-      users_(user::make_user_module({db_, clock_, keys_, passwords_, mail_queue_, config_.users})) {
+      idempotency_(db_, clock_, &metrics_),
+      withdrawal_guard_(order::make_withdrawal_guard()),
+      users_(user::make_user_module(
+          {db_, clock_, keys_, passwords_, mail_queue_, config_.users, withdrawal_guard_.get()})),
+      catalog_(catalog::make_catalog_module({db_, clock_, config_.catalog, &metrics_})),
+      orders_(order::make_order_module({db_, clock_, keys_, catalog_->catalog(), users_->directory(),
+                                        idempotency_, &metrics_, config_.orders})),
+      payments_(payment::make_payment_module({db_, clock_, orders_->orders(), &metrics_, config_.payments})),
+      wishlist_(wishlist::make_wishlist_module(
+          {db_, clock_, catalog_->catalog(), orders_->orders(), idempotency_, config_.wishlist})) {
   register_pool_metrics(metrics_, db_);
-  register_ops_routes(router_,
-                      {db_, migrator_.latest(), metrics_, build_openapi_document(openapi_fragments())});
+  register_ops_routes(router_, {db_, migrator_.latest(), openapi_json_});
+  register_metrics_route(config_.metrics_listen.empty() ? router_ : metrics_router_, metrics_);
   register_admin_event_routes(router_, db_, clock_);
   users_->register_routes(router_);
-  router_.set_authenticator(users_->authenticator());
+  catalog_->register_routes(router_);
+  orders_->register_routes(router_);
+  payments_->register_routes(router_);
+  wishlist_->register_routes(router_);
+  users_->register_jobs(scheduler_);
+  orders_->register_jobs(scheduler_);
+  payments_->register_jobs(scheduler_);
   dispatcher_.add(mail_queue_.sender(*mail_));
+  dispatcher_.add(
+      infra::events::Subscription(std::string(wishlist::kWithdrawnUserSubscriber))
+          .on<user::UserWithdrawn>([this](infra::db::Tx& tx, const user::UserWithdrawn& withdrawn) {
+            wishlist_->forget_user(tx, withdrawn.user_id);
+          }));
+  dispatcher_.add(
+      infra::events::Subscription(std::string(order::kWithdrawnUserSubscriber))
+          .on<user::UserWithdrawn>([this](infra::db::Tx& tx, const user::UserWithdrawn& withdrawn) {
+            orders_->cancel_unpaid_of(tx, withdrawn.user_id);
+          }));
   scheduler_.every("events.purge", kPurgeInterval, [this](infra::db::Tx& tx) {
     const auto purged = infra::events::purge_handled(tx, clock_.now() - config_.events_retention);
     if (purged > 0) log::info("events", "purged handled events", {{"events", purged}});
@@ -100,8 +138,8 @@ bool Application::wait_for_database() {
   const auto deadline = std::chrono::steady_clock::now() + config_.database_wait;
   for (;;) {
     try {
-      auto ping = [](infra::db::Session& s) { s.sql() << "SELECT 1"; };
-      db_.autocommit_blocking(ping);
+      auto ping = [](infra::db::Tx& tx) { tx.query(kPing); };
+      db_.transact_blocking(ping);
       return true;
     } catch (const infra::db::Unavailable& e) {
       if (std::chrono::steady_clock::now() >= deadline) {
@@ -148,17 +186,23 @@ int Application::dead_letters(std::span<const std::string> args) {
 int Application::serve() {
   log::info("app", "starting",
             {{"env", config_.environment == Environment::kProduction ? "production" : "development"}});
+  limit_connections_to_descriptors(config_);
   if (!wait_for_database() || !migrations_ready()) return 1;
 
   // Subscriptions are recorded before anything can publish, so no event of this run misses one.
   dispatcher_.register_subscriptions();
   if (config_.events.threads > 0) dispatcher_.start();
   scheduler_.start(config_.scheduler_tick);
+  payments_->start();
+  catalog_->start();
   log::info("app", "background work started",
             {{"event_threads", config_.events.threads},
              {"mail", config_.mail.transport == MailConfig::Transport::kSmtp ? "smtp" : "file"}});
 
-  infra::http::Server server(config_.server, router_, metrics_, map_infrastructure_error);
+  infra::http::Server server(config_.server, router_, users_->authenticator(), metrics_,
+                             map_infrastructure_error);
+  if (!config_.metrics_listen.empty())
+    server.add_listener("metrics", config_.metrics_listen, metrics_router_);
   // Catch the signals before the server says it listens: a SIGTERM that follows that line at once
   // must drain, not kill the process.
   boost::asio::signal_set signals(server.io_context(), SIGINT, SIGTERM);
@@ -170,8 +214,10 @@ int Application::serve() {
   server.start();
   server.wait();
   // In-flight deliveries and jobs finish; anything not yet committed is due again at the next start.
+  payments_->stop();
   dispatcher_.stop();
   scheduler_.stop();
+  catalog_->stop();
   log::info("app", "stopped");
   return 0;
 }

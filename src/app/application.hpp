@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include "shop/catalog/catalog_module.hpp"
 #include "shop/infra/clock/clock.hpp"
 #include "shop/infra/crypto/field_cipher.hpp"
 #include "shop/infra/crypto/key_ring.hpp"
@@ -11,11 +12,15 @@
 #include "shop/infra/db/migrator.hpp"
 #include "shop/infra/events/dispatcher.hpp"
 #include "shop/infra/http/router.hpp"
+#include "shop/infra/idempotency/idempotency_keys.hpp"
 #include "shop/infra/mail/mail.hpp"
 #include "shop/infra/mail/mail_outbox.hpp"
 #include "shop/infra/metrics/registry.hpp"
 #include "shop/infra/scheduler/scheduler.hpp"
+#include "shop/order/order_module.hpp"
+#include "shop/payment/payment_module.hpp"
 #include "shop/user/user_module.hpp"
+#include "shop/wishlist/wishlist_module.hpp"
 
 #include <memory>
 #include <span>
@@ -41,17 +46,21 @@ class Application {
   int create_admin(std::span<const std::string> args);
   int seed_demo();
   const infra::http::Router& router() const { return router_; }
+  // The OpenAPI document /openapi.json serves (`shopd openapi` prints it, for linters).
+  const std::string& openapi_json() const { return openapi_json_; }
 
  private:
   bool wait_for_database();
   bool migrations_ready();
 
   AppConfig config_;
+  std::string openapi_json_;
   infra::clock::SystemClock clock_;
   infra::metrics::Registry metrics_;
   infra::db::Database db_;
   infra::db::Migrator migrator_;
   infra::http::Router router_;
+  infra::http::Router metrics_router_;  // /metrics alone, when server.metrics_listen gives it a listener
   infra::crypto::KeyRing keys_;
   infra::crypto::FieldCipher cipher_;
   std::unique_ptr<infra::mail::MailTransport> mail_;
@@ -60,7 +69,14 @@ class Application {
   infra::crypto::PasswordHasher passwords_;
   infra::events::Dispatcher dispatcher_;
   infra::scheduler::Scheduler scheduler_;
+  infra::idempotency::IdempotencyKeys idempotency_;
+  // Asked by the user module, answered from the order module's tables (no module cycle).
+  std::unique_ptr<user::WithdrawalGuard> withdrawal_guard_;
   std::unique_ptr<user::UserModule> users_;
+  std::unique_ptr<catalog::CatalogModule> catalog_;
+  std::unique_ptr<order::OrderModule> orders_;
+  std::unique_ptr<payment::PaymentModule> payments_;
+  std::unique_ptr<wishlist::WishlistModule> wishlist_;
 };
 
 }  // namespace shop::app

@@ -52,10 +52,10 @@ int list(infra::db::Database& db, std::span<const std::string> args) {
       return usage_error("bad argument '" + args[i] + "' (--limit takes 1..1000, --after an id)");
     }
   }
-  auto fetch = [&](infra::db::Session& s) {
+  auto fetch = [&](infra::db::Tx& s) {
     return events::list_dead_letters(s, static_cast<std::size_t>(limit), after);
   };
-  const auto page = db.autocommit_blocking(fetch);
+  const auto page = db.transact_blocking(fetch);
   if (page.items.empty()) {
     std::cout << "no dead letters\n";
     return 0;

@@ -25,6 +25,7 @@ Commands:
   serve                    serve the HTTP API (the default); migrates first in development
   migrate                  apply pending database migrations and exit
   routes                   print the HTTP routes this binary serves and exit
+  openapi                  print the OpenAPI document this binary serves and exit
   dead-letters list [--limit N] [--after ID]
                            events that exhausted their retries, with the last error
   dead-letters replay ID   deliver a dead letter again
@@ -75,7 +76,7 @@ int run(int argc, char** argv) {
       return 2;
     }
   }
-  const std::set<std::string> commands{"serve",        "migrate",      "routes",
+  const std::set<std::string> commands{"serve",        "migrate",      "routes",   "openapi",
                                        "dead-letters", "create-admin", "seed-demo"};
   const std::set<std::string> with_arguments{"dead-letters", "create-admin"};
   if (!commands.contains(command)) {
@@ -109,10 +110,17 @@ int run(int argc, char** argv) {
     return 2;
   }
   shop::app::Application app(std::move(config), std::move(*keys));
+  if (command == "openapi") {
+    std::cout << app.openapi_json() << "\n";
+    return 0;
+  }
   if (command == "routes") {
     for (const auto& route : app.router().routes()) {
-      // Third column: who may call it, as `anyone`, `signed_in` or `roles:admin,seller`.
-      std::string access = route.access.authenticated ? "signed_in" : "anyone";
+      // Third column: who may call it, as `anyone`, `anyone_or_signed_in`, `signed_in` or
+      // `roles:admin,seller`.
+      std::string access = route.access.authenticated ? "signed_in"
+                           : route.access.identifies  ? "anyone_or_signed_in"
+                                                      : "anyone";
       if (!route.access.allowed_roles.empty()) {
         access = "roles:";
         for (std::size_t i = 0; i < route.access.allowed_roles.size(); ++i) {

@@ -34,7 +34,7 @@ void register_ops_routes(infra::http::Router& router, OpsDeps deps) {
     if (shared->latest_migration != nullptr) {
       try {
         const auto applied = co_await shared->db.query(kAppliedChecksum, shared->latest_migration->version);
-        if (applied.rows() != 1 || applied.text(0, 0) != shared->latest_migration->checksum) {
+        if (applied.size() != 1 || applied[0].text(0) != shared->latest_migration->checksum) {
           reason = "migrations are not current";
         }
       } catch (const infra::db::Unavailable& e) {
@@ -53,13 +53,14 @@ void register_ops_routes(infra::http::Router& router, OpsDeps deps) {
     co_return infra::http::json_response(200, {{"status", "ready"}});
   });
 
-  router.add(Method::kGet, "/metrics", [shared](Request&) -> boost::asio::awaitable<Response> {
-    co_return infra::http::text_response(200, "text/plain; version=0.0.4; charset=utf-8",
-                                         shared->metrics.render());
-  });
-
   router.add(Method::kGet, "/openapi.json", [shared](Request&) -> boost::asio::awaitable<Response> {
     co_return infra::http::text_response(200, "application/json", shared->openapi_json);
+  });
+}
+
+void register_metrics_route(infra::http::Router& router, infra::metrics::Registry& metrics) {
+  router.add(Method::kGet, "/metrics", [&metrics](Request&) -> boost::asio::awaitable<Response> {
+    co_return infra::http::text_response(200, "text/plain; version=0.0.4; charset=utf-8", metrics.render());
   });
 }
 

@@ -12,6 +12,7 @@ namespace {
 constexpr std::string_view kDeclinePrefix = "decline-";
 constexpr std::string_view kErrorPrefix = "error-";
 constexpr std::string_view kHangPrefix = "hang-";
+constexpr std::string_view kDeclined = "The card company declined this payment.";
 
 constexpr std::array<std::pair<Mode, std::string_view>, 3> kModes{{
     {Mode::kUp, "up"},
@@ -89,7 +90,7 @@ ConfirmResult GatewayState::confirm(const ConfirmRequest& request) {
               withheld};
     }
     if (payment.status == PaymentStatus::kAborted) {
-      return {refuse(Failure::kRejectCard, "The card company declined this payment."), withheld};
+      return {refuse(Failure::kRejectCard, std::string(kDeclined)), withheld};
     }
     return {refuse(Failure::kAlreadyProcessed, "This payment was already confirmed."), withheld};
   }
@@ -109,7 +110,7 @@ ConfirmResult GatewayState::confirm(const ConfirmRequest& request) {
                                                    .requested_at = now,
                                                    .approved_at = std::nullopt,
                                                    .cancels = {}});
-    return {refuse(Failure::kRejectCard, "The card company declined this payment."), withheld};
+    return {refuse(Failure::kRejectCard, std::string(kDeclined)), withheld};
   }
   ++record.approvals;
   Payment payment{.payment_key = request.payment_key,

@@ -1,4 +1,5 @@
 #include "shop/infra/db/database.hpp"
+#include "shop/infra/metrics/registry.hpp"
 
 #include "support/private_cluster.hpp"
 #include "support/test_database.hpp"
@@ -12,11 +13,12 @@
 #include <barrier>
 #include <thread>
 
+using shop::infra::db::Bytes;
 using shop::infra::db::Conflict;
 using shop::infra::db::Database;
 using shop::infra::db::DbError;
 using shop::infra::db::SerializationFailure;
-using shop::infra::db::Session;
+using shop::infra::db::Statement;
 using shop::infra::db::Tx;
 using shop::infra::db::Unavailable;
 using shop::test::query_value;
@@ -25,8 +27,19 @@ using shop::test::TestDatabase;
 namespace {
 
 constexpr const char* kCreateTable = "CREATE TABLE public.items (id int PRIMARY KEY, n int NOT NULL)";
-constexpr const char* kRaiseSerializationFailure =
-    "DO $$ BEGIN RAISE EXCEPTION 'simulated' USING ERRCODE = 'serialization_failure'; END $$";
+constexpr Statement kRaiseSerializationFailure{
+    "test.raise_serialization_failure",
+    "DO $$ BEGIN RAISE EXCEPTION 'simulated' USING ERRCODE = 'serialization_failure'; END $$"};
+constexpr Statement kAddFive{"test.add_five", "UPDATE public.items SET n = n + 5 WHERE id = 1"};
+constexpr Statement kSetN{"test.set_n", "UPDATE public.items SET n = $2 WHERE id = $1"};
+constexpr Statement kIncrement{"test.increment", "UPDATE public.items SET n = n + 1 WHERE id = $1"};
+constexpr Statement kFindN{"test.find_n", "SELECT n FROM public.items WHERE id = $1"};
+constexpr Statement kCount{"test.count", "SELECT count(*) FROM public.items"};
+constexpr Statement kInsertDuplicate{"test.insert_duplicate", "INSERT INTO public.items VALUES (1, 0)"};
+constexpr Statement kSyntaxError{"test.syntax_error", "SELEC 1"};
+constexpr Statement kOne{"test.one", "SELECT 1"};
+constexpr Statement kTwo{"test.two", "SELECT 2"};
+constexpr Statement kPreparedHere{"test.prepared_here", "SELECT count(*) FROM pg_prepared_statements"};
 
 void setup(const TestDatabase& t) {
   query_value(t.url(), kCreateTable);
@@ -40,10 +53,8 @@ TEST_CASE("transact commits the unit of work and returns its result", "[db][data
   setup(t);
   Database db({.url = t.url(), .pool_size = 2});
   auto work = [](Tx& tx) {
-    tx.sql() << "UPDATE public.items SET n = n + 5 WHERE id = 1";
-    int n = 0;
-    tx.sql() << "SELECT n FROM public.items WHERE id = 1", soci::into(n);
-    return n;
+    tx.exec(kAddFive);
+    return tx.query(kFindN, 1)[0].integer(0);
   };
   CHECK(db.transact_blocking(work) == 5);
   CHECK(query_value(t.url(), "SELECT n FROM public.items WHERE id = 1") == "5");
@@ -54,7 +65,7 @@ TEST_CASE("an exception rolls the whole transaction back", "[db][database]") {
   setup(t);
   Database db({.url = t.url(), .pool_size = 1});
   auto work = [](Tx& tx) {
-    tx.sql() << "UPDATE public.items SET n = 99 WHERE id = 1";
+    tx.exec(kSetN, 1, 99);
     throw std::runtime_error("domain says no");
   };
   CHECK_THROWS_WITH(db.transact_blocking(work), "domain says no");
@@ -69,8 +80,8 @@ TEST_CASE("serialization failures are retried from the start, earlier attempts r
   int attempts = 0;
   auto work = [&](Tx& tx) {
     ++attempts;
-    tx.sql() << "UPDATE public.items SET n = n + 1 WHERE id = 1";
-    if (attempts < 3) tx.sql() << kRaiseSerializationFailure;
+    tx.exec(kIncrement, 1);
+    if (attempts < 3) tx.exec(kRaiseSerializationFailure);
     return attempts;
   };
   CHECK(db.transact_blocking(work) == 3);
@@ -84,7 +95,7 @@ TEST_CASE("retries stop after max_attempts with SerializationFailure", "[db][dat
   int attempts = 0;
   auto work = [&](Tx& tx) {
     ++attempts;
-    tx.sql() << kRaiseSerializationFailure;
+    tx.exec(kRaiseSerializationFailure);
   };
   CHECK_THROWS_AS(db.transact_blocking(work), SerializationFailure);
   CHECK(attempts == 3);
@@ -101,12 +112,12 @@ TEST_CASE("a real deadlock between two transactions is retried and both commit",
     bool waited = false;
     auto work = [&](Tx& tx) {
       attempts++;
-      tx.sql() << "UPDATE public.items SET n = n + 1 WHERE id = :id", soci::use(first);
+      tx.exec(kIncrement, first);
       if (!waited) {
         waited = true;
         both_locked.arrive_and_wait();
       }
-      tx.sql() << "UPDATE public.items SET n = n + 1 WHERE id = :id", soci::use(second);
+      tx.exec(kIncrement, second);
     };
     db.transact_blocking(work);
   };
@@ -118,40 +129,39 @@ TEST_CASE("a real deadlock between two transactions is retried and both commit",
   CHECK(query_value(t.url(), "SELECT sum(n) FROM public.items") == "4");
 }
 
-TEST_CASE("errors are classified by SQLSTATE", "[db][database]") {
+TEST_CASE("errors are classified by SQLSTATE and name their statement", "[db][database]") {
   TestDatabase t;
   setup(t);
   Database db({.url = t.url(), .pool_size = 1});
-  auto duplicate = [](Tx& tx) { tx.sql() << "INSERT INTO public.items VALUES (1, 0)"; };
+  auto duplicate = [](Tx& tx) { tx.exec(kInsertDuplicate); };
   try {
     db.transact_blocking(duplicate);
     FAIL("expected a conflict");
   } catch (const Conflict& e) {
     CHECK(e.sqlstate() == "23505");
+    CHECK(e.statement() == "test.insert_duplicate");
+    CHECK(std::string(e.what()).starts_with("test.insert_duplicate: "));
   }
-  auto syntax = [](Session& s) { s.sql() << "SELEC 1"; };
+  auto syntax = [](Tx& tx) { tx.query(kSyntaxError); };
   try {
-    db.autocommit_blocking(syntax);
+    db.transact_blocking(syntax);
     FAIL("expected an error");
   } catch (const Unavailable&) {
     FAIL("a syntax error is not an outage");
   } catch (const DbError& e) {
     CHECK(e.sqlstate() == "42601");
+    CHECK(e.statement() == "test.syntax_error");
   }
   // The connection is still good after both errors.
-  auto one = [](Session& s) {
-    int v = 0;
-    s.sql() << "SELECT 1", soci::into(v);
-    return v;
-  };
-  CHECK(db.autocommit_blocking(one) == 1);
+  auto one = [](Tx& tx) { return tx.query(kOne)[0].integer(0); };
+  CHECK(db.transact_blocking(one) == 1);
 }
 
 TEST_CASE("an unreachable database is Unavailable", "[db][database]") {
   // Port 1 on loopback: nothing listens there.
   Database db({.url = "postgresql://postgres@127.0.0.1:1/none", .pool_size = 1});
-  auto one = [](Session& s) { s.sql() << "SELECT 1"; };
-  CHECK_THROWS_AS(db.autocommit_blocking(one), Unavailable);
+  auto one = [](Tx& tx) { tx.query(kOne); };
+  CHECK_THROWS_AS(db.transact_blocking(one), Unavailable);
 }
 
 TEST_CASE("coroutines await database work without blocking their I/O thread", "[db][database]") {
@@ -162,12 +172,10 @@ TEST_CASE("coroutines await database work without blocking their I/O thread", "[
   const auto io_thread = std::this_thread::get_id();
   std::thread::id db_thread;
   std::thread::id resumed_on;
-  auto task = [&]() -> boost::asio::awaitable<int> {
-    const int n = co_await db.transact([&](Tx& tx) {
+  auto task = [&]() -> boost::asio::awaitable<std::int64_t> {
+    const auto n = co_await db.transact([&](Tx& tx) {
       db_thread = std::this_thread::get_id();
-      int v = 0;
-      tx.sql() << "SELECT count(*) FROM public.items", soci::into(v);
-      return v;
+      return tx.query(kCount)[0].integer(0);
     });
     resumed_on = std::this_thread::get_id();
     co_return n;
@@ -179,66 +187,123 @@ TEST_CASE("coroutines await database work without blocking their I/O thread", "[
   CHECK(resumed_on == io_thread);
 }
 
-TEST_CASE("connections broken by a database restart are replaced", "[db][database][restart]") {
+TEST_CASE("connections broken by a database restart are replaced", "[db][database][restart][slow]") {
   shop::test::PrivateCluster cluster;
   Database db({.url = cluster.url(), .pool_size = 2});
-  auto one = [](Session& s) {
-    int v = 0;
-    s.sql() << "SELECT 1", soci::into(v);
-    return v;
-  };
-  auto in_tx = [](Tx& tx) {
-    int v = 0;
-    tx.sql() << "SELECT 2", soci::into(v);
-    return v;
-  };
-  REQUIRE(db.autocommit_blocking(one) == 1);
-  REQUIRE(db.transact_blocking(in_tx) == 2);
+  auto one = [](Tx& tx) { return tx.query(kOne)[0].integer(0); };
+  auto two = [](Tx& tx) { return tx.query(kTwo)[0].integer(0); };
+  REQUIRE(db.transact_blocking(one) == 1);
+  REQUIRE(db.transact_blocking(two) == 2);
 
   cluster.stop();
-  CHECK_THROWS_AS(db.autocommit_blocking(one), Unavailable);
+  CHECK_THROWS_AS(db.transact_blocking(one), Unavailable);
   cluster.start();
 
   // The pooled connections died with the old server; each is replaced on its next use.
-  CHECK(db.autocommit_blocking(one) == 1);
-  CHECK(db.transact_blocking(in_tx) == 2);
-  CHECK(db.autocommit_blocking(one) == 1);
+  CHECK(db.transact_blocking(one) == 1);
+  CHECK(db.transact_blocking(two) == 2);
+  CHECK(db.transact_blocking(one) == 1);
 }
 
-namespace {
-
-struct FindN {
-  explicit FindN(soci::session& sql)
-      : statement(
-            (sql.prepare << "SELECT n FROM public.items WHERE id = :id", soci::use(id), soci::into(n))) {}
-  int id = 0;
-  int n = 0;
-  soci::statement statement;
-};
-
-}  // namespace
-
-TEST_CASE("prepared statements are prepared once per connection and rebound per call", "[db][database]") {
+TEST_CASE("statements are prepared once per connection and rebound per call", "[db][database]") {
   TestDatabase t;
   setup(t);
   query_value(t.url(), "UPDATE public.items SET n = 20 WHERE id = 2");
   Database db({.url = t.url(), .pool_size = 1});
   auto find = [](int id) {
-    return [id](Session& s) {
-      auto& q = s.prepared<FindN>();
-      q.id = id;
-      const bool found = q.statement.execute(true);
-      int prepared_here = 0;
-      s.sql() << "SELECT count(*) FROM pg_prepared_statements", soci::into(prepared_here);
-      return std::make_tuple(found, q.n, prepared_here);
+    return [id](Tx& tx) {
+      const auto row = tx.query(kFindN, id).first();
+      // kFindN and this statement itself.
+      const auto prepared_here = tx.query(kPreparedHere)[0].integer(0);
+      return std::make_tuple(row.has_value(), row ? row->integer(0) : -1, prepared_here);
     };
   };
   for (int round = 0; round < 3; ++round) {
     auto f1 = find(1);
     auto f2 = find(2);
     auto missing = find(3);
-    CHECK(db.autocommit_blocking(f1) == std::make_tuple(true, 0, 1));
-    CHECK(db.autocommit_blocking(f2) == std::make_tuple(true, 20, 1));
-    CHECK(std::get<0>(db.autocommit_blocking(missing)) == false);
+    CHECK(db.transact_blocking(f1) == std::make_tuple(true, std::int64_t{0}, std::int64_t{2}));
+    CHECK(db.transact_blocking(f2) == std::make_tuple(true, std::int64_t{20}, std::int64_t{2}));
+    CHECK(std::get<0>(db.transact_blocking(missing)) == false);
   }
+}
+
+TEST_CASE("a second SQL text under a known statement name is a programming error", "[db][database]") {
+  TestDatabase t;
+  Database db({.url = t.url(), .pool_size = 1});
+  static constexpr Statement kFirst{"test.same_name", "SELECT 1"};
+  static constexpr Statement kSecond{"test.same_name", "SELECT 2"};
+  auto first = [&](Tx& tx) { return tx.query(kFirst)[0].integer(0); };
+  auto second = [&](Tx& tx) { return tx.query(kSecond)[0].integer(0); };
+  CHECK(db.transact_blocking(first) == 1);
+  CHECK_THROWS_AS(db.transact_blocking(second), std::logic_error);
+}
+
+TEST_CASE("a parameter holding a NUL byte is refused before it is sent", "[db][database]") {
+  TestDatabase t;
+  Database db({.url = t.url(), .pool_size = 1});
+  static constexpr Statement kEcho{"test.echo", "SELECT $1::text"};
+  auto echo = [](std::string value) {
+    return [value](Tx& tx) { return tx.query(kEcho, value)[0].string(0); };
+  };
+  auto plain = echo("demo_customer");
+  CHECK(db.transact_blocking(plain) == "demo_customer");
+  // libpq would cut this at the NUL and run the statement with "demo_customer".
+  auto smuggled = echo(std::string("demo_customer\0anything", 22));
+  try {
+    db.transact_blocking(smuggled);
+    FAIL("expected the parameter to be refused");
+  } catch (const DbError& e) {
+    CHECK(e.sqlstate() == "22021");
+    CHECK(e.statement() == "test.echo");
+  }
+}
+
+TEST_CASE("times, bytes, booleans, NULLs and arrays cross exactly both ways", "[db][database]") {
+  TestDatabase t;
+  Database db({.url = t.url(), .pool_size = 1});
+  static constexpr Statement kEchoAll{
+      "test.echo_all",
+      "SELECT $1::timestamptz, $2::bytea, $3::boolean, $4::text, $5::interval = interval '90 seconds',"
+      " array_length($6::text[], 1), ($6::text[])[2], $7::bigint[] = ARRAY[1,2,3]::bigint[],"
+      " 'infinity'::timestamptz"};
+  const auto at = std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+  const std::string bytes("\x00\x01\xfe\xff", 4);
+  const std::vector<std::string> texts{"a", "b,\"quoted\"\\ {x}", "c"};
+  const std::vector<std::int64_t> numbers{1, 2, 3};
+  auto echo = [&](Tx& tx) {
+    const auto row =
+        tx.query(kEchoAll, at, Bytes{bytes}, true, nullptr, std::chrono::seconds(90), texts, numbers)[0];
+    CHECK(row.time(0) == at);
+    CHECK(row.bytes(1) == bytes);
+    CHECK(row.boolean(2));
+    CHECK(row.is_null(3));
+    CHECK_FALSE(row.optional_string(3));
+    CHECK(row.boolean(4));
+    CHECK(row.integer(5) == 3);
+    CHECK(row.string(6) == texts[1]);
+    CHECK(row.boolean(7));
+    CHECK(row.time(8) == shop::infra::clock::TimePoint::max());
+    CHECK_THROWS_AS(row.integer(3), DbError);  // NULL is not an integer
+  };
+  db.transact_blocking(echo);
+}
+
+TEST_CASE("every statement's latency is recorded under its name", "[db][database]") {
+  TestDatabase t;
+  setup(t);
+  shop::infra::metrics::Registry metrics;
+  Database db({.url = t.url(), .pool_size = 1}, &metrics);
+  auto work = [](Tx& tx) {
+    tx.query(kFindN, 1);
+    tx.query(kFindN, 2);
+  };
+  db.transact_blocking(work);
+  boost::asio::io_context io;
+  auto read = boost::asio::co_spawn(io, db.query(kCount), boost::asio::use_future);
+  io.run();
+  CHECK(read.get()[0].integer(0) == 2);
+  const auto text = metrics.render();
+  CHECK(text.find("shopd_db_statement_seconds_count{statement=\"test.find_n\"} 2") != std::string::npos);
+  CHECK(text.find("shopd_db_statement_seconds_count{statement=\"test.count\"} 1") != std::string::npos);
 }

@@ -17,7 +17,7 @@ namespace events = shop::infra::events;
 using shop::infra::clock::ManualClock;
 using shop::infra::clock::SystemClock;
 using shop::infra::db::Database;
-using shop::infra::db::Session;
+using shop::infra::db::Statement;
 using shop::infra::db::Tx;
 using shop::test::eventually;
 using shop::test::query_value;
@@ -46,8 +46,9 @@ Database connect(const TestDatabase& t, std::size_t pool_size = 4) {
 
 void record_effect(Tx& tx, const events::Event& event, const std::string& subscriber,
                    const std::string& source = "") {
-  tx.sql() << "INSERT INTO public.effects (event_id, subscriber, source) VALUES (:id, :subscriber, :source)",
-      soci::use(event.id), soci::use(subscriber), soci::use(source);
+  static constexpr Statement kRecord{
+      "test.record_effect", "INSERT INTO public.effects (event_id, subscriber, source) VALUES ($1, $2, $3)"};
+  tx.exec(kRecord, event.id, subscriber, source);
 }
 
 events::Subscription recording(const std::string& name, const std::string& type,
@@ -122,8 +123,8 @@ TEST_CASE("a typed subscriber receives the decoded event and refuses a newer ver
   REQUIRE(received.size() == 1);
   CHECK(received[0].thing_id == 42);
   CHECK(received[0].carrier == "post");
-  auto list = [](Session& session) { return events::list_dead_letters(session, 10); };
-  const auto dead = db.autocommit_blocking(list);
+  auto list = [](Tx& tx) { return events::list_dead_letters(tx, 10); };
+  const auto dead = db.transact_blocking(list);
   REQUIRE(dead.items.size() == 1);
   CHECK(dead.items[0].event.version == 2);
   CHECK_THAT(dead.items[0].last_error, Catch::Contains("newer than this release understands"));
@@ -162,9 +163,8 @@ TEST_CASE("a dispatcher that dies mid-delivery leaves the event to the next one 
   events::Subscription stalling("alpha");
   stalling.on("test.Happened", [&](Tx& tx, const events::Event& e) {
     record_effect(tx, e, "alpha", "a");
-    int pid = 0;
-    tx.sql() << "SELECT pg_backend_pid()", soci::into(pid);
-    backend_pid = pid;
+    static constexpr Statement kBackendPid{"test.backend_pid", "SELECT pg_backend_pid()"};
+    backend_pid = static_cast<int>(tx.query(kBackendPid)[0].integer(0));
     effect_written.count_down();
     backend_killed.wait();
   });
@@ -220,8 +220,8 @@ TEST_CASE("a failing handler is retried with backoff then dead-lettered and repl
   CHECK(dispatcher.dispatch_once() == 0);
   CHECK(data.count("subscriber = 'flaky'") == "0");
 
-  auto list = [](Session& session) { return events::list_dead_letters(session, 10); };
-  const auto dead = db.autocommit_blocking(list);
+  auto list = [](Tx& tx) { return events::list_dead_letters(tx, 10); };
+  const auto dead = db.transact_blocking(list);
   REQUIRE(dead.items.size() == 1);
   CHECK(dead.items[0].subscriber == "flaky");
   CHECK(dead.items[0].attempts == 3);
@@ -237,7 +237,7 @@ TEST_CASE("a failing handler is retried with backoff then dead-lettered and repl
   CHECK_FALSE(db.transact_blocking(replay));  // no longer a dead letter
   CHECK(dispatcher.dispatch_once() == 1);
   CHECK(data.count("subscriber = 'flaky'") == "1");
-  CHECK(db.autocommit_blocking(list).items.empty());
+  CHECK(db.transact_blocking(list).items.empty());
 }
 
 TEST_CASE("retry delays double up to the maximum", "[db][events]") {
@@ -265,18 +265,18 @@ TEST_CASE("dead letters page by id", "[db][events]") {
   CHECK(dispatcher.dispatch_once() == 5);
 
   auto page = [](std::int64_t after) {
-    return [after](Session& s) { return events::list_dead_letters(s, 2, after); };
+    return [after](Tx& tx) { return events::list_dead_letters(tx, 2, after); };
   };
   auto first = page(0);
-  const auto p1 = db.autocommit_blocking(first);
+  const auto p1 = db.transact_blocking(first);
   REQUIRE(p1.items.size() == 2);
   REQUIRE(p1.next_after.has_value());
   auto second = page(*p1.next_after);
-  const auto p2 = db.autocommit_blocking(second);
+  const auto p2 = db.transact_blocking(second);
   REQUIRE(p2.items.size() == 2);
   CHECK(p2.items[0].id > p1.items[1].id);
   auto third = page(*p2.next_after);
-  const auto p3 = db.autocommit_blocking(third);
+  const auto p3 = db.transact_blocking(third);
   CHECK(p3.items.size() == 1);
   CHECK_FALSE(p3.next_after.has_value());
 }
@@ -313,7 +313,8 @@ TEST_CASE("a commit wakes a listening dispatcher without waiting for its poll", 
   dispatcher.stop();
 }
 
-TEST_CASE("two dispatchers on a burst of 10000 events handle each once per subscriber", "[db][events]") {
+TEST_CASE("two dispatchers on a burst of 10000 events handle each once per subscriber",
+          "[db][events][slow]") {
   EventsDatabase data;
   constexpr int kEvents = 10'000;
   auto db_a = connect(data.t);

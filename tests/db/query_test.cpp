@@ -13,7 +13,7 @@
 
 using shop::infra::db::Database;
 using shop::infra::db::DbError;
-using shop::infra::db::QueryResult;
+using shop::infra::db::Rows;
 using shop::infra::db::Statement;
 using shop::infra::db::Unavailable;
 using shop::test::query_value;
@@ -46,7 +46,7 @@ T run(boost::asio::awaitable<T> task, int threads = 1) {
 // A coroutine function, not a capturing lambda: its arguments live in its frame.
 boost::asio::awaitable<std::int64_t> find_n(Database& db, int id) {
   const auto r = co_await db.query(kFindItem, id);
-  co_return r.integer(0, 1);
+  co_return r[0].integer(1);
 }
 
 }  // namespace
@@ -55,21 +55,21 @@ TEST_CASE("query returns rows as text with NULLs and integers", "[db][query]") {
   TestDatabase t;
   setup(t);
   Database db({.url = t.url(), .pool_size = 1, .read_pool_size = 1});
-  auto task = [&]() -> boost::asio::awaitable<std::vector<QueryResult>> {
-    std::vector<QueryResult> out;
+  auto task = [&]() -> boost::asio::awaitable<std::vector<Rows>> {
+    std::vector<Rows> out;
     out.push_back(co_await db.query(kFindItem, 4));
     out.push_back(co_await db.query(kFindItem, 3));
     out.push_back(co_await db.query(kFindItem, 1000));
     co_return out;
   };
   const auto results = run(task());
-  REQUIRE(results[0].rows() == 1);
-  CHECK(results[0].columns() == 3);
-  CHECK(results[0].integer(0, 1) == 40);
-  CHECK(results[0].text(0, 2) == "even");
-  CHECK(results[1].is_null(0, 2));
-  CHECK_THROWS_AS(results[1].integer(0, 2), DbError);
-  CHECK(results[2].rows() == 0);
+  REQUIRE(results[0].size() == 1);
+  CHECK(results[0][0].integer(0) == 4);
+  CHECK(results[0][0].integer(1) == 40);
+  CHECK(results[0][0].text(2) == "even");
+  CHECK(results[1][0].is_null(2));
+  CHECK_THROWS_AS(results[1][0].integer(2), DbError);
+  CHECK(results[2].size() == 0);
 }
 
 TEST_CASE("query prepares a statement once per connection", "[db][query]") {
@@ -79,7 +79,7 @@ TEST_CASE("query prepares a statement once per connection", "[db][query]") {
   auto task = [&]() -> boost::asio::awaitable<std::int64_t> {
     for (int i = 1; i <= 5; ++i) co_await db.query(kFindItem, i);
     const auto prepared = co_await db.query(kCountPrepared);
-    co_return prepared.integer(0, 0);
+    co_return prepared[0].integer(0);
   };
   CHECK(run(task()) == 2);  // kFindItem and kCountPrepared, however often they ran
 }
@@ -105,7 +105,7 @@ TEST_CASE("a failing query is classified and leaves its connection usable", "[db
       states += e.sqlstate() + " ";
     }
     const auto ok = co_await db.query(kFindItem, 2);
-    states += std::string(ok.text(0, 1));
+    states += std::string(ok[0].text(1));
     co_return states;
   };
   CHECK(run(task()) == "42601 22P02 20");
@@ -141,13 +141,13 @@ TEST_CASE("many concurrent queries share a small pool and each gets its own answ
                     "SELECT count(*) <= 4 FROM pg_stat_activity WHERE datname = current_database()") == "t");
 }
 
-TEST_CASE("query reconnects after a database restart", "[db][query][restart]") {
+TEST_CASE("query reconnects after a database restart", "[db][query][restart][slow]") {
   shop::test::PrivateCluster cluster;
   Database db({.url = cluster.url(), .pool_size = 1, .read_pool_size = 2});
   constexpr Statement kOne{"test_one", "SELECT 1"};
   auto one = [&]() -> boost::asio::awaitable<std::int64_t> {
     const auto r = co_await db.query(kOne);
-    co_return r.integer(0, 0);
+    co_return r[0].integer(0);
   };
   REQUIRE(run(one()) == 1);
   cluster.stop();

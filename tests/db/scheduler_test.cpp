@@ -48,8 +48,9 @@ Database connect(const TestDatabase& t, std::size_t pool_size = 4) {
 }
 
 void record_effect(Tx& tx, const std::string& job, int period, const std::string& source = "") {
-  tx.sql() << "INSERT INTO public.effects (job, period, source) VALUES (:job, :period, :source)",
-      soci::use(job), soci::use(period), soci::use(source);
+  static constexpr shop::infra::db::Statement kRecord{
+      "test.record_effect", "INSERT INTO public.effects (job, period, source) VALUES ($1, $2, $3)"};
+  tx.exec(kRecord, job, period, source);
 }
 
 // A fixed start, whole seconds, so that the schedule's grid is easy to state.
@@ -162,7 +163,8 @@ TEST_CASE("a failing job rolls back and waits for its next period", "[db][schedu
     if (fail) throw std::runtime_error("flaky job gave up");
   });
   // A job whose SQL fails is a failure of that job too, not of the scheduler.
-  scheduler.every("broken", 5min, [](Tx& tx) { tx.sql() << "SELECT * FROM public.no_such_table"; });
+  static constexpr shop::infra::db::Statement kBroken{"test.broken", "SELECT * FROM public.no_such_table"};
+  scheduler.every("broken", 5min, [](Tx& tx) { tx.query(kBroken); });
   int healthy_runs = 0;
   scheduler.every("healthy", 5min, [&](Tx& tx) { record_effect(tx, "healthy", ++healthy_runs); });
 
@@ -213,9 +215,8 @@ TEST_CASE("a run cut off mid-job leaves its period to another process", "[db][sc
   Scheduler a(db_a, clock);
   a.every("report", 1h, [&](Tx& tx) {
     record_effect(tx, "report", 0, "a");
-    int pid = 0;
-    tx.sql() << "SELECT pg_backend_pid()", soci::into(pid);
-    backend = pid;
+    static constexpr shop::infra::db::Statement kBackendPid{"test.backend_pid", "SELECT pg_backend_pid()"};
+    backend = static_cast<int>(tx.query(kBackendPid)[0].integer(0));
     entered.count_down();
     release.wait();
   });

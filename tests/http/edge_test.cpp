@@ -4,7 +4,11 @@
 
 #include "support/eventually.hpp"
 #include "support/http_client.hpp"
+#include "support/problem_assertions.hpp"
 
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -14,8 +18,10 @@
 #include <atomic>
 #include <future>
 #include <thread>
+#include <vector>
 
 namespace http = shop::infra::http;
+using shop::test::code_of;
 using shop::test::http_request;
 using shop::test::HttpConnection;
 using std::chrono_literals::operator""ms;
@@ -47,14 +53,24 @@ http::Router make_router() {
   return router;
 }
 
+// Tokens "alice" (customer) and "root" (admin) are valid; anything else is not.
+boost::asio::awaitable<std::optional<http::Caller>> test_callers(std::string token) {
+  if (token == "alice") co_return http::Caller{"1", "customer", "s1"};
+  if (token == "root") co_return http::Caller{"2", "admin", "s2"};
+  co_return std::nullopt;
+}
+
+std::uint16_t port_of(const std::string& address) {
+  return static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
+}
+
 // A started server on a free port, drained and joined at scope exit.
 struct TestServer {
   explicit TestServer(http::ServerOptions options = {}) {
     options.listen = "127.0.0.1:0";
-    server = std::make_unique<http::Server>(options, router, metrics, nullptr);
+    server = std::make_unique<http::Server>(options, router, test_callers, metrics, nullptr);
     server->start();
-    const auto address = server->local_address();
-    port = static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
+    port = port_of(server->local_address());
   }
   ~TestServer() {
     server->drain();
@@ -66,9 +82,33 @@ struct TestServer {
   std::uint16_t port = 0;
 };
 
-std::string code_of(const shop::test::HttpResponse& r) {
-  return std::string(r.json().at("code").as_string());
-}
+// Fills this process's descriptor table but for `spare` free slots, under a lowered RLIMIT_NOFILE so
+// the table cannot grow; undone at scope exit. CTest runs each test case in a process of its own.
+class DescriptorExhaustion {
+ public:
+  explicit DescriptorExhaustion(std::size_t spare) {
+    REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved_) == 0);
+    rlimit lowered = saved_;
+    lowered.rlim_cur = std::min<rlim_t>(saved_.rlim_cur, 256);
+    REQUIRE(::setrlimit(RLIMIT_NOFILE, &lowered) == 0);
+    for (int fd; (fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0;) fillers_.push_back(fd);
+    REQUIRE(fillers_.size() > spare);
+    for (std::size_t i = 0; i < spare; ++i) {
+      ::close(fillers_.back());
+      fillers_.pop_back();
+    }
+  }
+  ~DescriptorExhaustion() {
+    for (int fd : fillers_) ::close(fd);
+    ::setrlimit(RLIMIT_NOFILE, &saved_);
+  }
+  DescriptorExhaustion(const DescriptorExhaustion&) = delete;
+  DescriptorExhaustion& operator=(const DescriptorExhaustion&) = delete;
+
+ private:
+  rlimit saved_{};
+  std::vector<int> fillers_;
+};
 
 }  // namespace
 
@@ -295,13 +335,7 @@ TEST_CASE("requests are counted by route and status", "[http][edge][metrics]") {
 
 TEST_CASE("routes declare who may call them and the server checks before the handler runs",
           "[http][edge][access]") {
-  TestServer s;
-  // Tokens "alice" (customer) and "root" (admin) are valid; anything else is not.
-  s.router.set_authenticator([](std::string token) -> boost::asio::awaitable<std::optional<http::Caller>> {
-    if (token == "alice") co_return http::Caller{"1", "customer", "s1"};
-    if (token == "root") co_return http::Caller{"2", "admin", "s2"};
-    co_return std::nullopt;
-  });
+  TestServer s;  // its authenticator knows "alice" (customer) and "root" (admin)
   std::atomic<int> handled = 0;
   auto who = [&](http::Request& req) -> boost::asio::awaitable<http::Response> {
     ++handled;
@@ -329,4 +363,99 @@ TEST_CASE("routes declare who may call them and the server checks before the han
   CHECK(code_of(forbidden) == "forbidden");
   CHECK(http_request(s.port, "GET", "/admin", "", {{"Authorization", "Bearer root"}}).status == 200);
   CHECK(handled == 2);
+}
+
+TEST_CASE("a server built without an authenticator throws instead of answering signed-in routes 401",
+          "[http][edge][access]") {
+  http::Router router = make_router();
+  shop::infra::metrics::Registry metrics;
+  CHECK_THROWS_AS(http::Server({.listen = "127.0.0.1:0"}, router, nullptr, metrics, nullptr),
+                  std::logic_error);
+}
+
+TEST_CASE("a chunked request body is read", "[http][edge][desync]") {
+  TestServer s;
+  HttpConnection conn(s.port);
+  conn.send(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: Chunked\r\n\r\n"
+      "18\r\n{\"name\":\"kim\",\"count\":2}\r\n0\r\n\r\n");
+  const auto r = conn.read_response();
+  CHECK(r.status == 200);
+  CHECK(r.json().at("name") == "kim");
+  CHECK(conn.request("GET", "/items/1").status == 200);  // still in step
+}
+
+TEST_CASE("Transfer-Encoding other than a single chunked is a 400 and its body is never served as a request",
+          "[http][edge][desync]") {
+  TestServer s;
+  // The body is a second request: were it framed differently than a proxy in front framed it, it
+  // would be served as one.
+  const std::string smuggled = "GET /items/smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+  const std::string length = "Content-Length: " + std::to_string(smuggled.size()) + "\r\n";
+  const std::vector<std::pair<std::string, std::string>> framings = {
+      {"1.1", "Transfer-Encoding: gzip\r\n"},
+      {"1.1", "Transfer-Encoding: identity\r\n"},
+      {"1.1", "Transfer-Encoding: chunked, gzip\r\n"},
+      {"1.1", "Transfer-Encoding: gzip, chunked\r\n"},
+      {"1.1", "Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n"},
+      {"1.1", "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n"},
+      {"1.1", "Transfer-Encoding: gzip\r\n" + length},
+      {"1.1", "Transfer-Encoding: chunked\r\n" + length},
+      {"1.1", length + "Transfer-Encoding: chunked\r\n"},
+      {"1.0", "Transfer-Encoding: chunked\r\n"},
+  };
+  for (const auto& [version, framing] : framings) {
+    INFO("HTTP/" << version << " " << framing);
+    HttpConnection conn(s.port, 10000ms);
+    conn.send("POST /echo HTTP/" + version + "\r\nHost: x\r\nContent-Type: application/json\r\n" + framing +
+              "\r\n" + smuggled);
+    const auto r = conn.read_response();
+    CHECK(r.status == 400);
+    CHECK(code_of(r) == "bad_request");
+    CHECK(r.header("Connection") == "close");
+    // Nothing follows, the smuggled request's answer least of all: the connection just ends.
+    CHECK_THROWS_WITH(conn.read_response(), Catch::Contains("closed before a response"));
+  }
+}
+
+TEST_CASE("out of file descriptors, a new connection is answered 503 and closed while open ones are served",
+          "[http][edge][connections]") {
+  TestServer s;
+  HttpConnection open(s.port);
+  REQUIRE(open.request("GET", "/items/1").status == 200);
+  {
+    const DescriptorExhaustion exhausted(1);  // the one left is the late client's socket
+    HttpConnection late(s.port, 10000ms);     // generous: a loaded machine is slow, not wrong
+    const auto r = late.read_response();
+    CHECK(r.status == 503);
+    CHECK(code_of(r) == "too_many_connections");
+    CHECK(r.header("Retry-After") == "1");
+    CHECK(r.header("X-Request-Id"));
+    CHECK(late.closed_by_peer(2000ms));
+  }
+  CHECK(open.request("GET", "/items/2").status == 200);
+  CHECK(http_request(s.port, "GET", "/items/3").status == 200);
+  CHECK(s.metrics.render().find(R"(shopd_http_refused_connections_total{reason="out_of_descriptors"} 1)") !=
+        std::string::npos);
+}
+
+TEST_CASE("an added listener serves its own router and the main one does not", "[http][edge]") {
+  http::Router main_router = make_router();
+  http::Router side_router;
+  side_router.add(http::Method::kGet, "/side", [](http::Request&) -> boost::asio::awaitable<http::Response> {
+    co_return http::json_response(200, {{"side", true}});
+  });
+  shop::infra::metrics::Registry metrics;
+  http::Server server({.listen = "127.0.0.1:0"}, main_router, test_callers, metrics, nullptr);
+  server.add_listener("side", "127.0.0.1:0", side_router);
+  server.start();
+  const auto main_port = port_of(server.local_address());
+  const auto side_port = port_of(server.local_address("side"));
+  CHECK(main_port != side_port);
+  CHECK(http_request(side_port, "GET", "/side").status == 200);
+  CHECK(http_request(side_port, "GET", "/items/1").status == 404);
+  CHECK(http_request(main_port, "GET", "/side").status == 404);
+  CHECK(http_request(main_port, "GET", "/items/1").status == 200);
+  server.drain();
+  server.wait();
 }

@@ -48,8 +48,11 @@ TEST_CASE("/healthz stays fast while password hashing saturates its pool", "[htt
     co_return http::json_response(200, {{"status", "ok"}});
   });
   shop::infra::metrics::Registry metrics;
-  http::Server server({.listen = "127.0.0.1:0", .io_threads = 2, .access_log = false}, router, metrics,
-                      nullptr);
+  auto nobody = [](std::string) -> boost::asio::awaitable<std::optional<http::Caller>> {
+    co_return std::nullopt;
+  };
+  http::Server server({.listen = "127.0.0.1:0", .io_threads = 2, .access_log = false}, router, nobody,
+                      metrics, nullptr);
   server.start();
   const auto address = server.local_address();
   const auto port = static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));

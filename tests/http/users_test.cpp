@@ -1,12 +1,7 @@
 // The user module through the real binary, as a client uses it: signup, the verification mail read
 // back from the file transport, sessions, the caller's page, addresses, roles, abuse limits.
-#include "shop/infra/crypto/key_ring.hpp"
-
-#include "support/eventually.hpp"
-#include "support/http_client.hpp"
-#include "support/shopd_process.hpp"
-#include "support/temp_dir.hpp"
-#include "support/test_database.hpp"
+#include "support/problem_assertions.hpp"
+#include "support/shop_fixture.hpp"
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
@@ -16,102 +11,12 @@
 #include <set>
 #include <thread>
 
-using shop::test::eventually;
-using shop::test::HttpResponse;
+using shop::test::code_of;
 using shop::test::query_value;
-using shop::test::ShopdProcess;
-using shop::test::TempDir;
-using shop::test::TestDatabase;
+using shop::test::Shop;
 using namespace std::chrono_literals;
 
 namespace {
-
-const auto kKeys = shop::infra::crypto::KeyRing::generate().to_text();
-
-// A fresh database, a mail directory and shopd serving on them.
-class Shop {
- public:
-  explicit Shop(const shop::test::EnvList& extra = {}) {
-    env_ = shop::test::base_shopd_env(db_.url());
-    env_.emplace_back("SHOPD_SECRET_KEYS", kKeys);
-    env_.emplace_back("SHOPD_MAIL_DIR", mail_.path().string());
-    env_.emplace_back("SHOPD_EVENTS_POLL_INTERVAL", "100ms");
-    env_.insert(env_.end(), extra.begin(), extra.end());
-    process_ = std::make_unique<ShopdProcess>(env_);
-    port_ = process_->wait_until_listening();
-  }
-
-  HttpResponse call(std::string_view method, const std::string& path,
-                    const boost::json::value& body = nullptr, const std::string& token = "") const {
-    shop::test::HeaderList headers;
-    if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
-    std::string text;
-    if (!body.is_null()) {
-      headers.emplace_back("Content-Type", "application/json");
-      text = boost::json::serialize(body);
-    }
-    return shop::test::http_request(port_, method, "/api/v1" + path, text, headers);
-  }
-
-  // The newest verification code mailed to `email`, read from the .eml files as a client would.
-  std::string code_for(const std::string& email, std::size_t nth = 1) const {
-    std::string code;
-    REQUIRE(eventually(
-        [&] {
-          std::size_t seen = 0;
-          for (const auto& f : shop::test::files_in(mail_.path(), ".eml")) {
-            const auto text = shop::test::read_file(f);
-            if (text.find("To: " + email + "\r\n") == std::string::npos) continue;
-            ++seen;
-            // The code stands on a line of its own.
-            for (std::size_t at = text.find("\r\n"); at != std::string::npos;
-                 at = text.find("\r\n", at + 2)) {
-              const auto line = text.substr(at + 2, 6);
-              if (line.size() == 6 && line.find_first_not_of("0123456789") == std::string::npos &&
-                  text.compare(at + 8, 2, "\r\n") == 0) {
-                if (seen == nth) code = line;
-              }
-            }
-          }
-          return seen >= nth;
-        },
-        10s));
-    return code;
-  }
-
-  HttpResponse signup(const std::string& username, const std::string& email,
-                      const std::string& password = "correct horse") const {
-    return call("POST", "/users",
-                {{"username", username},
-                 {"password", password},
-                 {"email", email},
-                 {"name", "Kim Minji"},
-                 {"phone", "010-1234-5678"}});
-  }
-
-  // Signs up, verifies with the mailed code and logs in; returns the token pair.
-  boost::json::object member(const std::string& username,
-                             const std::string& password = "correct horse") const {
-    const auto email = username + "@example.com";
-    REQUIRE(signup(username, email, password).status == 201);
-    REQUIRE(call("POST", "/users/verify-email", {{"username", username}, {"code", code_for(email)}}).status ==
-            200);
-    const auto login = call("POST", "/auth/login", {{"username", username}, {"password", password}});
-    REQUIRE(login.status == 200);
-    return login.json().as_object();
-  }
-
-  const TestDatabase& db() const { return db_; }
-  const shop::test::EnvList& env() const { return env_; }
-  std::string log() const { return process_->log(); }
-
- private:
-  TestDatabase db_;
-  TempDir mail_;
-  shop::test::EnvList env_;
-  std::unique_ptr<ShopdProcess> process_;
-  std::uint16_t port_ = 0;
-};
 
 // What a shell command prints on stdout.
 std::string command_output(const std::string& command) {
@@ -125,10 +30,7 @@ std::string command_output(const std::string& command) {
 }
 
 std::string token(const boost::json::object& pair, const char* name = "access_token") {
-  return std::string(pair.at(name).as_string());
-}
-std::string code_of(const HttpResponse& r) {
-  return std::string(r.json().at("code").as_string());
+  return shop::test::string_at(pair, name);
 }
 
 }  // namespace
@@ -223,7 +125,7 @@ TEST_CASE("usernames and e-mail addresses are unique even under concurrent signu
   CHECK(query_value(shop.db().url(), "SELECT count(*) FROM users.accounts") == "3");
 }
 
-TEST_CASE("verification codes die after wrong tries and expire", "[http][users]") {
+TEST_CASE("verification codes die after wrong tries and expire", "[http][users][slow]") {
   Shop shop(shop::test::EnvList{{"SHOPD_VERIFICATION_CODE_TTL", "2s"},
                                 {"SHOPD_VERIFICATION_RESEND_INTERVAL", "1s"}});
   REQUIRE(shop.signup("guesser", "g@example.com").status == 201);
@@ -274,8 +176,8 @@ TEST_CASE("login answers the same for an unknown user and a wrong password", "[h
 TEST_CASE("failed logins are limited per username across two shopd processes", "[http][users][sessions]") {
   Shop shop(shop::test::EnvList{{"SHOPD_LOGIN_LIMIT_PER_USERNAME", "3"}});
   shop.member("target_user");
-  ShopdProcess second(shop.env());
-  const auto second_port = second.wait_until_listening();
+  const auto second = shop.start_another();
+  const auto second_port = second->port();
   auto attempt = [&](std::uint16_t port, const char* password) {
     return shop::test::http_request(
         port, "POST", "/api/v1/auth/login",
@@ -515,10 +417,8 @@ TEST_CASE("a login rehashes a password stored under an older Argon2id cost", "[h
                        "SELECT password_hash FROM users.accounts WHERE username = 'old_hash'");
   };
   CHECK_THAT(stored(), Catch::Contains("t=3"));
-  auto env = shop.env();
-  env.emplace_back("SHOPD_PASSWORD_OPS_LIMIT", "2");  // the later value wins
-  ShopdProcess upgraded(env);
-  const auto port = upgraded.wait_until_listening();
+  const auto upgraded = shop.start_another({{"SHOPD_PASSWORD_OPS_LIMIT", "2"}});  // the later value wins
+  const auto port = upgraded->port();
   const auto login = shop::test::http_request(port, "POST", "/api/v1/auth/login",
                                               R"({"username":"old_hash","password":"correct horse"})",
                                               {{"Content-Type", "application/json"}});

@@ -17,9 +17,19 @@
 namespace shop::test {
 namespace {
 
-int connect_loopback(std::uint16_t port) {
+// Connects to 127.0.0.1:port, from `source_address` unless it is empty.
+int connect_loopback(std::uint16_t port, const std::string& source_address = {}) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw std::runtime_error("socket() failed");
+  if (fd < 0) throw std::runtime_error(fmt::format("socket() failed: {}", std::strerror(errno)));
+  if (!source_address.empty()) {
+    sockaddr_in source{};
+    source.sin_family = AF_INET;
+    if (::inet_pton(AF_INET, source_address.c_str(), &source.sin_addr) != 1 ||
+        ::bind(fd, reinterpret_cast<sockaddr*>(&source), sizeof source) != 0) {
+      ::close(fd);
+      throw std::runtime_error("cannot bind a client socket to " + source_address);
+    }
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
@@ -65,7 +75,11 @@ std::string format_request(std::string_view method, std::string_view target, std
 }
 
 HttpConnection::HttpConnection(std::uint16_t port, std::chrono::milliseconds timeout)
-    : fd_(connect_loopback(port)) {
+    : HttpConnection(port, std::string(), timeout) {}
+
+HttpConnection::HttpConnection(std::uint16_t port, const std::string& source_address,
+                               std::chrono::milliseconds timeout)
+    : fd_(connect_loopback(port, source_address)) {
   timeval tv{};
   tv.tv_sec = static_cast<time_t>(timeout.count() / 1000);
   tv.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);

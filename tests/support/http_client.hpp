@@ -33,6 +33,10 @@ class HttpConnection {
  public:
   // Connects to 127.0.0.1:port; throws std::runtime_error if refused.
   explicit HttpConnection(std::uint16_t port, std::chrono::milliseconds timeout = std::chrono::seconds(15));
+  // The same from `source_address`, e.g. "127.0.0.2": every 127.0.0.0/8 address is this machine's,
+  // so one test can be many clients.
+  HttpConnection(std::uint16_t port, const std::string& source_address,
+                 std::chrono::milliseconds timeout = std::chrono::seconds(15));
   ~HttpConnection();
   HttpConnection(const HttpConnection&) = delete;
   HttpConnection& operator=(const HttpConnection&) = delete;

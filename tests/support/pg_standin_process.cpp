@@ -1,6 +1,7 @@
 #include "support/pg_standin_process.hpp"
 
 #include "support/http_client.hpp"
+#include "support/temp_dir.hpp"
 
 #include "shop/infra/crypto/base64.hpp"
 
@@ -13,8 +14,6 @@
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -49,13 +48,6 @@ pid_t spawn(const std::vector<std::string>& args, const std::string& log_path) {
   return pid;
 }
 
-std::string read_log(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::optional<int> reap(pid_t pid, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
@@ -78,7 +70,7 @@ ProcessResult run_pg_standin(const std::vector<std::string>& args, std::chrono::
     ::kill(pid, SIGKILL);
     code = reap(pid, std::chrono::seconds(5));
   }
-  ProcessResult result{code.value_or(-1), read_log(log_path)};
+  ProcessResult result{code.value_or(-1), read_file(log_path)};
   std::remove(log_path.c_str());
   return result;
 }
@@ -163,7 +155,7 @@ std::optional<int> PgStandinProcess::wait_for_exit(std::chrono::milliseconds tim
 }
 
 std::string PgStandinProcess::log() const {
-  return read_log(log_path_);
+  return read_file(log_path_);
 }
 
 }  // namespace shop::test

@@ -1,15 +1,17 @@
 #include "support/shopd_process.hpp"
 
+#include "support/temp_dir.hpp"
+
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -22,12 +24,21 @@ std::string new_log_path() {
                      ::getpid(), counter++);
 }
 
+void apply_limits(const ProcessLimits& limits) {
+  rlimit files{};
+  ::getrlimit(RLIMIT_NOFILE, &files);
+  if (limits.open_files_hard) files.rlim_max = *limits.open_files_hard;
+  if (limits.open_files_soft) files.rlim_cur = *limits.open_files_soft;
+  if (::setrlimit(RLIMIT_NOFILE, &files) != 0) ::_exit(126);
+}
+
 // stdin_path: the file the child reads as its standard input ("" for /dev/null).
 pid_t spawn(const std::vector<std::string>& args, const EnvList& env, const std::string& log_path,
-            const std::string& stdin_path = "") {
+            const std::string& stdin_path = "", const ProcessLimits& limits = {}) {
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
+    apply_limits(limits);
     const int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd >= 0) {
       ::dup2(fd, STDOUT_FILENO);
@@ -46,13 +57,6 @@ pid_t spawn(const std::vector<std::string>& args, const EnvList& env, const std:
     ::_exit(127);
   }
   return pid;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 std::optional<int> reap(pid_t pid, std::chrono::milliseconds timeout) {
@@ -100,8 +104,9 @@ ProcessResult run_shopd(const std::vector<std::string>& args, const EnvList& env
   return result;
 }
 
-ShopdProcess::ShopdProcess(const EnvList& env, std::vector<std::string> args) : log_path_(new_log_path()) {
-  pid_ = spawn(args, env, log_path_);
+ShopdProcess::ShopdProcess(const EnvList& env, std::vector<std::string> args, ProcessLimits limits)
+    : log_path_(new_log_path()) {
+  pid_ = spawn(args, env, log_path_, "", limits);
 }
 
 ShopdProcess::~ShopdProcess() {

@@ -28,9 +28,15 @@ ProcessResult run_shopd(const std::vector<std::string>& args, const EnvList& env
                         std::chrono::seconds timeout = std::chrono::seconds(60),
                         const std::string& input = "");
 
+// Resource limits the child starts with, as `ulimit` or systemd would set them.
+struct ProcessLimits {
+  std::optional<std::uint64_t> open_files_soft;  // RLIMIT_NOFILE
+  std::optional<std::uint64_t> open_files_hard;
+};
+
 class ShopdProcess {
  public:
-  ShopdProcess(const EnvList& env, std::vector<std::string> args = {"serve"});
+  ShopdProcess(const EnvList& env, std::vector<std::string> args = {"serve"}, ProcessLimits limits = {});
   ~ShopdProcess();  // SIGKILL if still running
   ShopdProcess(const ShopdProcess&) = delete;
   ShopdProcess& operator=(const ShopdProcess&) = delete;

@@ -75,6 +75,10 @@ TEST_CASE("load_config defaults", "[unit][app_config]") {
   CHECK(c.server.max_pipelined == 16);
   CHECK(c.server.drain_timeout == 10s);
   CHECK(c.server.access_log);
+  CHECK(c.server.trusted_proxies.empty());
+  CHECK_FALSE(c.max_connections);  // derived from the descriptor limit at serve
+  CHECK(c.server.max_connections_per_address == 256);
+  CHECK(c.metrics_listen.empty());
   CHECK(c.database.pool_size == 8);
   CHECK(c.database.statement_timeout == 30s);
   CHECK_FALSE(c.database.url.empty());
@@ -103,7 +107,7 @@ TEST_CASE("load_config reads the mail transport and SMTP settings", "[unit][app_
 transport = "smtp"
 from = "Shop <shop@example.com>"
 [smtp]
-host = "mail.example.com"
+host = "127.0.0.2"
 port = 2525
 tls = "none"
 username = "shop"
@@ -112,11 +116,67 @@ username = "shop"
   const auto c = load_config(file.path());
   CHECK(c.mail.transport == shop::app::MailConfig::Transport::kSmtp);
   CHECK(c.mail.from == "Shop <shop@example.com>");
-  CHECK(c.mail.smtp.host == "mail.example.com");
+  CHECK(c.mail.smtp.host == "127.0.0.2");
   CHECK(c.mail.smtp.port == 2525);
   CHECK(c.mail.smtp.tls == shop::infra::mail::SmtpOptions::Tls::kNone);
   CHECK(c.mail.smtp.username == "shop");
   CHECK(c.mail.smtp.password == "from-the-environment");
+}
+
+TEST_CASE("load_config refuses SMTP AUTH in the clear unless the relay is on this machine",
+          "[unit][app_config]") {
+  CleanEnv env;
+  const TempFile empty("");
+  env.set("SHOPD_SMTP_TLS", "none");
+  env.set("SHOPD_SMTP_USERNAME", "shop");
+  env.set("SHOPD_SMTP_HOST", "mail.example.com");
+  CHECK_THAT(config_error(empty.path()), Contains("smtp.tls") && Contains("mail.example.com"));
+  env.set("SHOPD_SMTP_HOST", "10.0.0.1");
+  CHECK_THAT(config_error(empty.path()), Contains("smtp.tls"));
+  for (const char* loopback : {"127.0.0.1", "127.3.2.1", "::1", "[::1]", "localhost", "LocalHost"}) {
+    INFO(loopback);
+    env.set("SHOPD_SMTP_HOST", loopback);
+    CHECK(load_config(empty.path()).mail.smtp.host == loopback);
+  }
+  // Without AUTH there is no password to leak, and with STARTTLS it travels encrypted.
+  env.set("SHOPD_SMTP_HOST", "mail.example.com");
+  ::unsetenv("SHOPD_SMTP_USERNAME");
+  CHECK_NOTHROW(load_config(empty.path()));
+  env.set("SHOPD_SMTP_USERNAME", "shop");
+  env.set("SHOPD_SMTP_TLS", "starttls");
+  CHECK_NOTHROW(load_config(empty.path()));
+}
+
+TEST_CASE("load_config reads the edge's proxy, connection and metrics settings", "[unit][app_config]") {
+  CleanEnv env;
+  const TempFile file(R"(
+[server]
+trusted_proxies = "10.0.0.0/8, ::1"
+max_connections = 500
+max_connections_per_address = 20
+metrics_listen = "127.0.0.1:9090"
+)");
+  const auto c = load_config(file.path());
+  CHECK(c.server.trusted_proxies.trusts(*shop::infra::http::IpAddress::parse("10.2.3.4")));
+  CHECK(c.server.trusted_proxies.trusts(*shop::infra::http::IpAddress::parse("::1")));
+  CHECK_FALSE(c.server.trusted_proxies.trusts(*shop::infra::http::IpAddress::parse("192.0.2.1")));
+  CHECK(c.max_connections == 500);
+  CHECK(c.server.max_connections_per_address == 20);
+  CHECK(c.metrics_listen == "127.0.0.1:9090");
+
+  env.set("SHOPD_TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal");
+  CHECK_THAT(config_error(file.path()), Contains("server.trusted_proxies") &&
+                                            Contains("SHOPD_TRUSTED_PROXIES") && Contains("proxy.internal"));
+  ::unsetenv("SHOPD_TRUSTED_PROXIES");
+  env.set("SHOPD_METRICS_LISTEN", "9090");
+  CHECK_THAT(config_error(file.path()),
+             Contains("server.metrics_listen") && Contains("SHOPD_METRICS_LISTEN"));
+  ::unsetenv("SHOPD_METRICS_LISTEN");
+  env.set("SHOPD_MAX_CONNECTIONS", "0");
+  CHECK_THAT(config_error(file.path()), Contains("server.max_connections"));
+  ::unsetenv("SHOPD_MAX_CONNECTIONS");
+  env.set("SHOPD_MAX_CONNECTIONS_PER_ADDRESS", "none");
+  CHECK_THAT(config_error(file.path()), Contains("server.max_connections_per_address"));
 }
 
 TEST_CASE("load_config reads the file and lets the environment override it", "[unit][app_config]") {

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <cstdlib>  // mkdtemp
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -29,9 +30,14 @@ using shop::test::TempDir;
 
 namespace {
 
-void write(const fs::path& path, const std::string& content) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << content;
+// A key file as an operator should leave it: readable by its owner only.
+void write(const fs::path& path, const std::string& content, fs::perms perms = fs::perms::owner_read) {
+  fs::remove(path);  // a read-only file from before would not open for writing
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << content;
+  }
+  fs::permissions(path, perms);
 }
 
 unsigned mode_of(const fs::path& path) {
@@ -104,4 +110,27 @@ TEST_CASE("load_key_file fails clearly on a missing or bad file", "[unit][crypto
                     Contains(bad.string()) && Contains("16 bytes") && !Contains(short_key));
   // The dev loader does not paper over a broken file by replacing it.
   CHECK_THROWS_AS(load_or_create_dev_key_file(bad), std::invalid_argument);
+}
+
+TEST_CASE("load_key_file refuses a file that group or others may read or write", "[unit][crypto]") {
+  TempDir dir;
+  const auto path = dir.path() / "keys";
+  const std::string ring = "1:" + encode_base64(std::string(32, 'a')) + "\n";
+  using fs::perms;
+  for (const auto shared : {perms::group_read, perms::group_write, perms::others_read, perms::others_write}) {
+    write(path, ring, perms::owner_read | perms::owner_write | shared);
+    const auto mode = fmt::format("{:04o}", mode_of(path));
+    INFO("mode " << mode);
+    CHECK_THROWS_AS(load_key_file(path), std::runtime_error);
+    CHECK_THROWS_WITH(load_key_file(path),
+                      Contains(path.string()) && Contains(mode) && Contains("chmod 600"));
+    // The development loader is held to the same rule for a file it did not just write.
+    CHECK_THROWS_WITH(load_or_create_dev_key_file(path), Contains(mode));
+  }
+  // Owner-only modes, and execute bits, are fine.
+  for (const auto mode : {perms::owner_read, perms::owner_read | perms::owner_write,
+                          perms::owner_read | perms::group_exec | perms::others_exec}) {
+    write(path, ring, mode);
+    CHECK(load_key_file(path).ids().size() == 1);
+  }
 }

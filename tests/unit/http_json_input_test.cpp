@@ -15,7 +15,6 @@ using shop::infra::http::Presence;
 using shop::infra::http::Problem;
 using shop::infra::http::Request;
 using shop::infra::http::TextRule;
-using shop::infra::http::utf8_length;
 
 namespace {
 
@@ -266,28 +265,27 @@ TEST_CASE("FieldReader::reject adds a cross-field error", "[unit][json_input]") 
   CHECK(doc->message_for("to") == "must not be before from");
 }
 
-TEST_CASE("utf8_length counts code points and rejects broken sequences", "[unit][json_input]") {
-  CHECK(utf8_length("") == 0u);
-  CHECK(utf8_length("abc") == 3u);
-  CHECK(utf8_length("한글") == 2u);
-  CHECK(utf8_length("é") == 1u);
-  CHECK(utf8_length("\xF0\x9F\x98\x80") == 1u);  // U+1F600, four bytes
-  CHECK(utf8_length("a\xE2\x82\xAC"
-                    "b") == 3u);  // a€b
-  CHECK_FALSE(utf8_length("\xff"));
-  CHECK_FALSE(utf8_length("\x80"));          // a lone continuation byte
-  CHECK_FALSE(utf8_length("\xE2\x82"));      // truncated
-  CHECK_FALSE(utf8_length("\xE2\x28\xA1"));  // bad continuation
-  CHECK_FALSE(utf8_length("abc\xC3"));       // truncated at the end
+TEST_CASE("FieldReader::texts reads an array of strings and names each bad item", "[unit][json_input]") {
+  JsonInput in(json_request(R"({"urls":["a1","b2"],"tags":["ok","",7],"many":["x","y","z"],"one":"x"})"));
+  auto& root = in.root();
+  CHECK(root.texts("urls", {.min = 1, .max = 5}, 2) == std::vector<std::string>{"a1", "b2"});
+  CHECK_FALSE(root.texts("tags", {.min = 1, .max = 5}, 5));
+  CHECK_FALSE(root.texts("many", {.min = 1, .max = 5}, 2));
+  CHECK_FALSE(root.texts("one", {.min = 1, .max = 5}, 2));
+  CHECK_FALSE(root.texts("absent", {.min = 1, .max = 5}, 2, Presence::kOptional));
+  const auto doc = problem_of([&] { in.finish(); });
+  REQUIRE(doc);
+  CHECK(doc->fields() == std::vector<std::string>{"tags[1]", "tags[2]", "many", "one"});
+  CHECK(doc->message_for("tags[2]") == "must be a string");
+  CHECK(doc->message_for("many") == "must be an array of at most 2 strings");
 }
 
-TEST_CASE("utf8_length rejects overlong forms, surrogates and code points above U+10FFFF",
-          "[unit][json_input]") {
-  // None of these is valid UTF-8 (RFC 3629 section 3), so none has a length.
-  CHECK_FALSE(utf8_length("\xC0\x80"));          // overlong NUL
-  CHECK_FALSE(utf8_length("\xC1\xBF"));          // overlong U+007F
-  CHECK_FALSE(utf8_length("\xE0\x80\xAF"));      // overlong '/'
-  CHECK_FALSE(utf8_length("\xED\xA0\x80"));      // U+D800, a UTF-16 surrogate
-  CHECK_FALSE(utf8_length("\xF4\x90\x80\x80"));  // U+110000
-  CHECK_FALSE(utf8_length("\xF5\x80\x80\x80"));  // lead byte never used
+TEST_CASE("FieldReader::is_null tells a cleared field from an absent one", "[unit][json_input]") {
+  JsonInput in(json_request(R"({"limit":null,"note":"x"})"));
+  auto& root = in.root();
+  CHECK(root.is_null("limit"));
+  CHECK_FALSE(root.is_null("note"));
+  CHECK_FALSE(root.is_null("absent"));
+  CHECK(root.text("note", {.presence = Presence::kOptional}) == "x");
+  CHECK_NOTHROW(in.finish());  // a null that was asked about is a known field
 }

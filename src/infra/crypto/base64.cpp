@@ -61,4 +61,17 @@ std::string encode_hex(std::string_view bytes) {
   return out;
 }
 
+std::optional<std::string> decode_hex(std::string_view text) {
+  if (text.size() % 2 != 0) return std::nullopt;
+  std::string out(text.size() / 2, '\0');
+  std::size_t length = 0;
+  const char* end = nullptr;
+  if (sodium_hex2bin(bytes_of(out), out.size(), text.data(), text.size(), nullptr, &length, &end) != 0 ||
+      end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  out.resize(length);
+  return out;
+}
+
 }  // namespace shop::infra::crypto

@@ -25,9 +25,29 @@ constexpr std::string_view kDevFileHeader =
   throw std::system_error(error, std::generic_category(), fmt::format("{} {}", what, path.string()));
 }
 
+// Keys that group or others may read are as good as leaked, and keys they may write can be
+// swapped for theirs; either way the file must be fixed before it is used. Checked on the open
+// descriptor, so the file checked is the file read.
+void refuse_shared_access(int fd, const fs::path& path) {
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) {
+    const int error = errno;
+    ::close(fd);
+    throw_errno(error, "cannot stat key file", path);
+  }
+  const auto mode = info.st_mode & 07777;
+  if ((mode & 066) != 0) {
+    ::close(fd);
+    throw std::runtime_error(fmt::format(
+        "key file {} has mode {:04o}: it must not be readable or writable by group or others (chmod 600 it)",
+        path.string(), mode));
+  }
+}
+
 std::string read_file(const fs::path& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw_errno(errno, "cannot open key file", path);
+  refuse_shared_access(fd, path);
   std::string out;
   char buffer[4096];
   for (;;) {

@@ -1,39 +1,32 @@
 #include "shop/infra/db/database.hpp"
 
+#include "connection.hpp"
+#include "pg_result.hpp"
 #include "read_pool.hpp"
+#include "statement_catalog.hpp"
+
 #include "shop/infra/log/log.hpp"
-#include "sqlstate.hpp"
 
 #include <fmt/format.h>
 #include <libpq-fe.h>
 #include <soci/postgresql/soci-postgresql.h>
 
+#include <condition_variable>
+#include <mutex>
 #include <random>
 #include <thread>
+#include <vector>
 
 namespace shop::infra::db {
 namespace {
 
-PGconn* raw_connection(soci::session& sql) {
-  // static_cast: every session here is PostgreSQL, and SOCI does not export the typeinfo dynamic_cast needs.
-  auto* backend = static_cast<soci::postgresql_session_backend*>(sql.get_backend());
-  return backend == nullptr ? nullptr : backend->conn_;
-}
-
-bool is_broken(soci::session& sql) {
-  PGconn* conn = raw_connection(sql);
-  return conn == nullptr || PQstatus(conn) != CONNECTION_OK;
-}
-
-// Turns a SOCI error into one of errors.hpp; anything else (a domain exception from the unit of work)
-// passes through untouched.
+// Turns a SOCI error (from connecting, BEGIN, COMMIT, ROLLBACK) into one of errors.hpp; anything
+// else (ours already, or a domain exception from the unit of work) passes through untouched.
 [[noreturn]] void rethrow_classified(std::exception_ptr error, bool broken) {
   try {
     std::rethrow_exception(error);
-  } catch (const soci::postgresql_soci_error& e) {
-    throw_for_sqlstate(e.what(), e.sqlstate(), broken);
   } catch (const soci::soci_error& e) {
-    throw_for_sqlstate(e.what(), broken ? "08006" : "", broken);
+    throw_for_sqlstate("", e.what(), broken ? "08006" : "", broken);
   }
 }
 
@@ -46,84 +39,73 @@ void backoff(int attempt) {
 
 }  // namespace
 
+struct Database::Impl {
+  Impl(const DatabaseOptions& db_options, const std::string& db_conninfo, metrics::Registry* metrics,
+       exec::WorkerPool& workers)
+      : options(db_options),
+        conninfo(db_conninfo),
+        catalog(metrics),
+        idle(db_options.pool_size),
+        reads(db_conninfo, db_options.read_pool_size, db_options.statement_timeout, workers, catalog) {}
+
+  std::unique_ptr<Connection> connect();
+  std::unique_ptr<Connection> checkout();
+  void give_back(std::unique_ptr<Connection> connection);
+
+  const DatabaseOptions& options;
+  const std::string& conninfo;
+  StatementCatalog catalog;
+  std::mutex mutex;
+  std::condition_variable available;
+  std::vector<std::unique_ptr<Connection>> idle;  // null entries are slots not yet connected
+  ReadPool reads;
+};
+
+namespace {
+
 // Returns its connection to the pool on scope exit; a broken connection is dropped so that the next
 // checkout reconnects.
-class Database::Lease {
+class Lease {
  public:
-  explicit Lease(Database& db) : db_(db), connection_(db.checkout()) {}
+  explicit Lease(Database::Impl& pool) : pool_(pool), connection_(pool.checkout()) {}
   ~Lease() {
-    if (connection_ && is_broken(*connection_->sql)) connection_.reset();
-    db_.give_back(std::move(connection_));
+    if (connection_ && connection_->broken()) connection_.reset();
+    pool_.give_back(std::move(connection_));
   }
   Lease(const Lease&) = delete;
   Lease& operator=(const Lease&) = delete;
   Connection& connection() { return *connection_; }
   soci::session& sql() { return *connection_->sql; }
-  bool broken() { return is_broken(*connection_->sql); }
+  bool broken() const { return connection_->broken(); }
 
  private:
-  Database& db_;
+  Database::Impl& pool_;
   std::unique_ptr<Connection> connection_;
 };
 
-void Session::execute_script(std::string_view sql) {
-  PGconn* conn = raw_connection(*connection_.sql);
-  PGresult* result = PQexec(conn, std::string(sql).c_str());
-  const auto status = PQresultStatus(result);
-  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
-    PQclear(result);
-    return;
-  }
-  const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
-  const std::string sqlstate = state == nullptr ? "" : state;
-  const std::string message = PQresultErrorMessage(result);
-  PQclear(result);
-  throw_for_sqlstate(message, sqlstate, is_broken(*connection_.sql));
-}
+}  // namespace
 
-Database::Database(DatabaseOptions options)
-    : options_(std::move(options)),
-      conninfo_(to_keyword_conninfo(options_.url)),
-      idle_(options_.pool_size),
-      workers_(options_.pool_size),
-      reads_(std::make_unique<ReadPool>(conninfo_, options_.read_pool_size, options_.statement_timeout,
-                                        workers_)) {}
-
-Database::~Database() {
-  workers_.join();
-}
-
-boost::asio::awaitable<QueryResult> Database::query_text(const Statement& statement,
-                                                         std::vector<std::string> params) {
-  co_return co_await reads_->query(statement, params);
-}
-
-std::size_t Database::reads_in_use() const {
-  return reads_->in_use();
-}
-
-std::unique_ptr<Connection> Database::connect() {
+std::unique_ptr<Connection> Database::Impl::connect() {
   try {
     auto connection = std::make_unique<Connection>();
-    connection->sql = std::make_unique<soci::session>(soci::postgresql, conninfo_);
-    // Server NOTICEs would go to stderr through libpq; the timeout bounds a runaway statement.
-    *connection->sql << fmt::format("SET client_min_messages = warning; SET statement_timeout = {}",
-                                    options_.statement_timeout.count());
+    connection->sql = std::make_unique<soci::session>(soci::postgresql, conninfo);
+    connection->catalog = &catalog;
+    *connection->sql << session_setup_sql(options.statement_timeout.count());
     return connection;
   } catch (const soci::soci_error& e) {
-    throw Unavailable(fmt::format("cannot connect to the database: {}", e.what()), "08001");
+    throw Unavailable("", fmt::format("cannot connect to the database: {}", e.what()), "08001");
   }
 }
 
-std::unique_ptr<Connection> Database::checkout() {
-  std::unique_ptr<Connection> sql;
+std::unique_ptr<Connection> Database::Impl::checkout() {
+  std::unique_ptr<Connection> connection;
   {
-    std::unique_lock lock(mutex_);
-    available_.wait(lock, [this] { return !idle_.empty(); });
-    sql = std::move(idle_.back());
-    idle_.pop_back();
+    std::unique_lock lock(mutex);
+    available.wait(lock, [this] { return !idle.empty(); });
+    connection = std::move(idle.back());
+    idle.pop_back();
   }
-  if (sql) return sql;
+  if (connection) return connection;
   try {
     return connect();
   } catch (...) {
@@ -132,17 +114,37 @@ std::unique_ptr<Connection> Database::checkout() {
   }
 }
 
-void Database::give_back(std::unique_ptr<Connection> connection) {
+void Database::Impl::give_back(std::unique_ptr<Connection> connection) {
   {
-    std::lock_guard lock(mutex_);
-    idle_.push_back(std::move(connection));
+    std::lock_guard lock(mutex);
+    idle.push_back(std::move(connection));
   }
-  available_.notify_one();
+  available.notify_one();
+}
+
+Database::Database(DatabaseOptions options, metrics::Registry* metrics)
+    : options_(std::move(options)),
+      conninfo_(to_keyword_conninfo(options_.url)),
+      workers_(options_.pool_size) {
+  impl_ = std::make_unique<Impl>(options_, conninfo_, metrics, workers_);
+}
+
+// The workers go first: work still queued may hold a lease on the pool.
+Database::~Database() {
+  workers_.join();
+}
+
+boost::asio::awaitable<Rows> Database::query_params(const Statement& statement, Params params) {
+  co_return co_await impl_->reads.query(statement, params);
+}
+
+std::size_t Database::reads_in_use() const {
+  return impl_->reads.in_use();
 }
 
 void Database::run_transaction(const std::function<void(Tx&)>& body) {
   for (int attempt = 1;; ++attempt) {
-    Lease lease(*this);
+    Lease lease(*impl_);
     bool begun = false;
     try {
       lease.sql().begin();
@@ -164,30 +166,13 @@ void Database::run_transaction(const std::function<void(Tx&)>& body) {
         rethrow_classified(std::current_exception(), broken);
       } catch (const SerializationFailure& e) {
         if (attempt >= options_.max_attempts) throw;
-        log::debug("db", "retrying transaction", {{"sqlstate", e.sqlstate()}, {"attempt", attempt}});
+        log::info("db", "retrying transaction",
+                  {{"statement", e.statement()}, {"sqlstate", e.sqlstate()}, {"attempt", attempt}});
         backoff(attempt);
       } catch (const Unavailable&) {
         // A connection that died while idle (server restart) fails at BEGIN, before anything was
         // sent: retrying on a fresh connection is safe. Later failures have an unknown outcome.
         if (begun || attempt > 1) throw;
-      }
-    }
-  }
-}
-
-void Database::run_autocommit(const std::function<void(Session&)>& body) {
-  for (int attempt = 1;; ++attempt) {
-    Lease lease(*this);
-    try {
-      Session session(lease.connection());
-      body(session);
-      return;
-    } catch (...) {
-      const bool broken = lease.broken();
-      try {
-        rethrow_classified(std::current_exception(), broken);
-      } catch (const Unavailable&) {
-        if (!broken || attempt > 1) throw;
       }
     }
   }

@@ -1,9 +1,10 @@
 #include "shop/infra/db/migrator.hpp"
 
+#include "connection.hpp"
+#include "shop/infra/crypto/digest.hpp"
 #include "shop/infra/log/log.hpp"
 
 #include <fmt/format.h>
-#include <sodium.h>
 
 #include <algorithm>
 #include <charconv>
@@ -12,8 +13,9 @@
 namespace shop::infra::db {
 namespace {
 
-// Taken for the whole run of `apply_pending`; the number is arbitrary but fixed ("shopd" in ASCII).
-constexpr long long kMigrationLockKey = 0x73686f7064;
+// Every migration transaction takes it first, so concurrent starts apply each migration once; the
+// number is arbitrary but fixed ("shopd" in ASCII).
+constexpr std::int64_t kMigrationLockKey = 0x73686f7064;
 
 constexpr const char* kCreateMigrationsTable = R"sql(
 CREATE SCHEMA IF NOT EXISTS shopd;
@@ -23,22 +25,14 @@ CREATE TABLE IF NOT EXISTS shopd.schema_migrations (
   checksum   text NOT NULL,
   applied_at timestamptz NOT NULL DEFAULT now()
 ))sql";
-constexpr const char* kMigrationsTableExists = "SELECT to_regclass('shopd.schema_migrations') IS NOT NULL";
-constexpr const char* kSelectApplied =
-    "SELECT version, checksum FROM shopd.schema_migrations ORDER BY version";
-constexpr const char* kRecordMigration =
-    "INSERT INTO shopd.schema_migrations (version, name, checksum) VALUES (:version, :name, :checksum)";
-constexpr const char* kLock = "SELECT pg_advisory_lock(:key)";
-constexpr const char* kUnlock = "SELECT pg_advisory_unlock(:key)";
-
-std::string sha256_hex(std::string_view text) {
-  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(text.data()), text.size());
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return hex;
-}
+constexpr Statement kMigrationsTableExists{"db.migrations_table_exists",
+                                           "SELECT to_regclass('shopd.schema_migrations') IS NOT NULL"};
+constexpr Statement kSelectApplied{"db.applied_migrations",
+                                   "SELECT version, checksum FROM shopd.schema_migrations ORDER BY version"};
+constexpr Statement kRecordMigration{
+    "db.record_migration",
+    "INSERT INTO shopd.schema_migrations (version, name, checksum) VALUES ($1, $2, $3)"};
+constexpr Statement kLock{"db.migration_lock", "SELECT pg_advisory_xact_lock($1)"};
 
 }  // namespace
 
@@ -53,7 +47,7 @@ std::vector<Migration> load_migrations(std::span<const EmbeddedFile> files) {
         !name.ends_with(".sql")) {
       throw MigrationError(fmt::format("migration file '{}' is not named NNNN_name.sql", name));
     }
-    out.push_back({version, std::string(name), file.content, sha256_hex(file.content)});
+    out.push_back({version, std::string(name), file.content, crypto::sha256_hex(file.content)});
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.version < b.version; });
   for (std::size_t i = 1; i < out.size(); ++i) {
@@ -68,13 +62,10 @@ std::vector<Migration> load_migrations(std::span<const EmbeddedFile> files) {
 Migrator::Migrator(Database& db, std::vector<Migration> migrations)
     : db_(db), migrations_(std::move(migrations)) {}
 
-MigrationStatus Migrator::status(Session& session) {
-  std::map<int, std::string> applied;
-  int exists = 0;
-  session.sql() << kMigrationsTableExists, soci::into(exists);
-  if (exists != 0) {
-    soci::rowset<soci::row> rows = (session.sql().prepare << kSelectApplied);
-    for (const soci::row& row : rows) applied[row.get<int>(0)] = row.get<std::string>(1);
+MigrationStatus Migrator::status(Tx& tx) {
+  std::map<std::int64_t, std::string> applied;
+  if (tx.query(kMigrationsTableExists)[0].boolean(0)) {
+    for (const auto row : tx.query(kSelectApplied)) applied[row.integer(0)] = row.string(1);
   }
   MigrationStatus status;
   for (const Migration& m : migrations_) {
@@ -86,52 +77,39 @@ MigrationStatus Migrator::status(Session& session) {
       applied.erase(it);
     }
   }
-  for (const auto& [version, checksum] : applied) status.unknown.push_back(version);
+  for (const auto& [version, checksum] : applied) status.unknown.push_back(static_cast<int>(version));
   return status;
 }
 
 MigrationStatus Migrator::status() {
-  auto read = [this](Session& session) { return status(session); };
-  return db_.autocommit_blocking(read);
+  auto read = [this](Tx& tx) { return status(tx); };
+  return db_.transact_blocking(read);
 }
 
 std::vector<int> Migrator::apply_pending() {
-  auto apply = [this](Session& session) {
-    long long key = kMigrationLockKey;
-    session.sql() << kLock, soci::use(key);
-    std::vector<int> applied;
-    try {
-      session.execute_script(kCreateMigrationsTable);
-      const MigrationStatus current = status(session);
-      if (!current.edited.empty()) {
-        throw MigrationError(fmt::format(
-            "migration {} was edited after it was applied (checksum differs); restore the file and add "
-            "a new migration instead",
-            current.edited.front()->name));
-      }
-      for (const Migration* m : current.pending) {
-        soci::transaction tx(session.sql());
-        session.execute_script(m->sql);
-        int version = m->version;
-        std::string name = m->name;
-        std::string checksum = m->checksum;
-        session.sql() << kRecordMigration, soci::use(version), soci::use(name), soci::use(checksum);
-        tx.commit();
-        log::info("db", "migration applied", {{"version", m->version}, {"name", m->name}});
-        applied.push_back(m->version);
-      }
-    } catch (...) {
-      try {
-        session.sql() << kUnlock, soci::use(key);
-      } catch (const soci::soci_error&) {
-        // The connection broke; PostgreSQL released the lock with it.
-      }
-      throw;
+  // One transaction per migration: a failing one rolls back alone, and those before it stay applied.
+  auto apply_next = [this](Tx& tx) -> const Migration* {
+    tx.query(kLock, kMigrationLockKey);
+    execute_script(tx, kCreateMigrationsTable);
+    const MigrationStatus current = status(tx);
+    if (!current.edited.empty()) {
+      throw MigrationError(fmt::format(
+          "migration {} was edited after it was applied (checksum differs); restore the file and add "
+          "a new migration instead",
+          current.edited.front()->name));
     }
-    session.sql() << kUnlock, soci::use(key);
-    return applied;
+    if (current.pending.empty()) return nullptr;
+    const Migration& m = *current.pending.front();
+    execute_script(tx, m.sql);
+    tx.exec(kRecordMigration, m.version, m.name, m.checksum);
+    return &m;
   };
-  return db_.autocommit_blocking(apply);
+  std::vector<int> applied;
+  while (const Migration* m = db_.transact_blocking(apply_next)) {
+    log::info("db", "migration applied", {{"version", m->version}, {"name", m->name}});
+    applied.push_back(m->version);
+  }
+  return applied;
 }
 
 }  // namespace shop::infra::db

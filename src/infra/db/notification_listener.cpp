@@ -13,6 +13,7 @@
 #include <memory>
 #include <stdexcept>
 #include <system_error>
+#include <vector>
 
 namespace shop::infra::db {
 namespace {
@@ -37,11 +38,11 @@ Connection listen_on(const std::string& conninfo, const std::string& channel) {
   return conn;
 }
 
-// Reads what arrived; true if at least one notification did, false if the connection broke.
-bool drain(PGconn* conn, bool& notified) {
+// Reads what arrived into `payloads`; false if the connection broke.
+bool drain(PGconn* conn, std::vector<std::string>& payloads) {
   if (PQconsumeInput(conn) == 0) return false;
   while (PGnotify* n = PQnotifies(conn)) {
-    notified = true;
+    payloads.emplace_back(n->extra);
     PQfreemem(n);
   }
   return true;
@@ -51,7 +52,14 @@ bool drain(PGconn* conn, bool& notified) {
 
 NotificationListener::NotificationListener(std::string conninfo, std::string channel,
                                            std::function<void()> on_notify)
-    : conninfo_(std::move(conninfo)), channel_(std::move(channel)), on_notify_(std::move(on_notify)) {
+    : NotificationListener(
+          std::move(conninfo), std::move(channel),
+          ListenerHandlers{.on_notify = [on_notify](std::span<const std::string>) { on_notify(); },
+                           .on_listening = on_notify}) {}
+
+NotificationListener::NotificationListener(std::string conninfo, std::string channel,
+                                           ListenerHandlers handlers)
+    : conninfo_(std::move(conninfo)), channel_(std::move(channel)), handlers_(std::move(handlers)) {
   for (char c : channel_) {
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_'))
       throw std::invalid_argument("bad channel name");
@@ -89,9 +97,10 @@ void NotificationListener::run() {
       continue;
     }
     listening_ = true;
-    // Whatever committed while we were not listening is found by the users' polling; one wake-up
-    // after (re)connecting makes them look now.
-    on_notify_();
+    // Whatever committed while we were not listening is for the users to find (by polling, or by
+    // forgetting what they cached): they hear that LISTEN is in effect again.
+    if (handlers_.on_listening) handlers_.on_listening();
+    std::vector<std::string> payloads;
     for (;;) {
       pollfd fds[2] = {{PQsocket(conn.get()), POLLIN, 0}, {stop_fd_, POLLIN, 0}};
       if (::poll(fds, 2, -1) < 0 && errno != EINTR) break;
@@ -100,11 +109,12 @@ void NotificationListener::run() {
         return;
       }
       if (fds[0].revents == 0) continue;
-      bool notified = false;
-      if (!drain(conn.get(), notified)) break;
-      if (notified) on_notify_();
+      payloads.clear();
+      if (!drain(conn.get(), payloads)) break;
+      if (!payloads.empty()) handlers_.on_notify(payloads);
     }
     listening_ = false;
+    if (handlers_.on_lost) handlers_.on_lost();
     log::warn("db", "notification listener lost its connection; reconnecting", {{"channel", channel_}});
     if (!sleep_or_stop(kReconnectDelayMs)) return;
   }

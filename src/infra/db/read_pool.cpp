@@ -1,9 +1,8 @@
 #include "read_pool.hpp"
 
+#include "pg_result.hpp"
 #include "shop/infra/db/errors.hpp"
-#include "sqlstate.hpp"
 
-#include <fmt/format.h>
 #include <libpq-fe.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/concurrent_channel.hpp>
@@ -12,7 +11,6 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -22,7 +20,7 @@ namespace asio = boost::asio;
 
 struct ReadPool::Connection {
   PGconn* conn = nullptr;
-  std::unordered_map<std::string, std::string> prepared;  // statement name -> SQL
+  std::unordered_map<std::string, const StatementCatalog::Entry*> prepared;  // by name
 
   ~Connection() { close(); }
   bool usable() const { return conn != nullptr && PQstatus(conn) == CONNECTION_OK; }
@@ -75,38 +73,25 @@ class BorrowedSocket {
   asio::posix::stream_descriptor descriptor_;
 };
 
-[[noreturn]] void throw_connection_error(PGconn* conn) {
-  throw_for_sqlstate(PQerrorMessage(conn), "", PQstatus(conn) != CONNECTION_OK);
-}
-
-// Throws for a failed result (after freeing it); leaves a good one alone.
-void check(PGconn* conn, PGresult* result) {
-  const auto status = PQresultStatus(result);
-  if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) return;
-  const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
-  const std::string sqlstate = state == nullptr ? "" : state;
-  const std::string message = PQresultErrorMessage(result);
-  PQclear(result);
-  throw_for_sqlstate(message, sqlstate, PQstatus(conn) != CONNECTION_OK);
-}
-
-asio::awaitable<void> flush(PGconn* conn, asio::posix::stream_descriptor& socket) {
+asio::awaitable<void> flush(PGconn* conn, asio::posix::stream_descriptor& socket,
+                            std::string_view statement) {
   for (;;) {
     const int rc = PQflush(conn);
     if (rc == 0) co_return;
-    if (rc < 0) throw_connection_error(conn);
+    if (rc < 0) throw_connection_error(conn, statement);
     co_await socket.async_wait(asio::posix::stream_descriptor::wait_write, asio::use_awaitable);
   }
 }
 
 // Reads every result of the command; returns the first (one statement, one result), frees the rest.
-asio::awaitable<PGresult*> collect(PGconn* conn, asio::posix::stream_descriptor& socket) {
+asio::awaitable<PGresult*> collect(PGconn* conn, asio::posix::stream_descriptor& socket,
+                                   std::string_view statement) {
   PGresult* first = nullptr;
   try {
     for (;;) {
       while (PQisBusy(conn) != 0) {
         co_await socket.async_wait(asio::posix::stream_descriptor::wait_read, asio::use_awaitable);
-        if (PQconsumeInput(conn) == 0) throw_connection_error(conn);
+        if (PQconsumeInput(conn) == 0) throw_connection_error(conn, statement);
       }
       PGresult* result = PQgetResult(conn);
       if (result == nullptr) break;
@@ -120,49 +105,18 @@ asio::awaitable<PGresult*> collect(PGconn* conn, asio::posix::stream_descriptor&
     if (first != nullptr) PQclear(first);
     throw;
   }
-  if (first == nullptr) throw_connection_error(conn);
+  if (first == nullptr) throw_connection_error(conn, statement);
   co_return first;
 }
 
 }  // namespace
 
-QueryResult::QueryResult(pg_result* result) : result_(result, PQclear) {}
-
-int QueryResult::rows() const {
-  return PQntuples(result_.get());
-}
-int QueryResult::columns() const {
-  return PQnfields(result_.get());
-}
-bool QueryResult::is_null(int row, int column) const {
-  return PQgetisnull(result_.get(), row, column) != 0;
-}
-
-std::string_view QueryResult::text(int row, int column) const {
-  return {PQgetvalue(result_.get(), row, column),
-          static_cast<std::size_t>(PQgetlength(result_.get(), row, column))};
-}
-
-std::int64_t QueryResult::integer(int row, int column) const {
-  const auto value = text(row, column);
-  std::int64_t n = 0;
-  const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-  if (is_null(row, column) || ec != std::errc{} || ptr != value.data() + value.size()) {
-    throw DbError(fmt::format("column {} of row {} is not an integer", column, row), "");
-  }
-  return n;
-}
-
-std::int64_t QueryResult::affected() const {
-  const std::string_view count = PQcmdTuples(result_.get());
-  std::int64_t n = 0;
-  std::from_chars(count.data(), count.data() + count.size(), n);
-  return n;
-}
-
 ReadPool::ReadPool(std::string conninfo, std::size_t size, std::chrono::milliseconds statement_timeout,
-                   exec::WorkerPool& workers)
-    : conninfo_(std::move(conninfo)), statement_timeout_(statement_timeout), workers_(workers) {
+                   exec::WorkerPool& workers, StatementCatalog& catalog)
+    : conninfo_(std::move(conninfo)),
+      statement_timeout_(statement_timeout),
+      workers_(workers),
+      catalog_(catalog) {
   for (std::size_t i = 0; i < size; ++i) {
     connections_.push_back(std::make_unique<Connection>());
     idle_.push_back(connections_.back().get());
@@ -218,57 +172,47 @@ asio::awaitable<void> ReadPool::connect(Connection& connection) {
     if (PQstatus(conn) != CONNECTION_OK) {
       const std::string message = PQerrorMessage(conn);
       PQfinish(conn);
-      throw Unavailable("cannot connect to the database: " + message, "08001");
+      throw Unavailable("", "cannot connect to the database: " + message, "08001");
     }
-    PGresult* result =
-        PQexec(conn, fmt::format("SET client_min_messages = warning; SET statement_timeout = {}",
-                                 statement_timeout_.count())
-                         .c_str());
+    PGresult* result = PQexec(conn, session_setup_sql(statement_timeout_.count()).c_str());
     const bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
     PQclear(result);
     if (!ok || PQsetnonblocking(conn, 1) != 0) {
       const std::string message = PQerrorMessage(conn);
       PQfinish(conn);
-      throw Unavailable("cannot set up a database connection: " + message, "08001");
+      throw Unavailable("", "cannot set up a database connection: " + message, "08001");
     }
     connection.conn = conn;
   });
 }
 
-asio::awaitable<QueryResult> ReadPool::run(Connection& connection, const Statement& statement,
-                                           const std::vector<std::string>& params) {
+asio::awaitable<Rows> ReadPool::run(Connection& connection, const Statement& statement,
+                                    const Params& params) {
   PGconn* conn = connection.conn;
   BorrowedSocket borrowed(co_await asio::this_coro::executor, PQsocket(conn));
   auto& socket = borrowed.get();
   const std::string name(statement.name);
-  const auto known = connection.prepared.find(name);
-  if (known != connection.prepared.end() && known->second != statement.sql) {
-    throw std::logic_error("two statements are named " + name);
+  auto known = connection.prepared.find(name);
+  if (known == connection.prepared.end() || known->second->sql != statement.sql) {
+    const auto& entry = catalog_.entry(statement);  // throws for a clash of names
+    if (PQsendPrepare(conn, entry.name.c_str(), entry.sql.c_str(), 0, nullptr) == 0) {
+      throw_connection_error(conn, statement.name);
+    }
+    co_await flush(conn, socket, statement.name);
+    PQclear(checked(conn, co_await collect(conn, socket, statement.name), statement.name));
+    known = connection.prepared.insert_or_assign(name, &entry).first;
   }
-  if (known == connection.prepared.end()) {
-    const std::string sql(statement.sql);
-    if (PQsendPrepare(conn, name.c_str(), sql.c_str(), 0, nullptr) == 0) throw_connection_error(conn);
-    co_await flush(conn, socket);
-    PGresult* prepared = co_await collect(conn, socket);
-    check(conn, prepared);
-    PQclear(prepared);
-    connection.prepared.emplace(name, sql);
-  }
-  std::vector<const char*> values;
-  values.reserve(params.size());
-  for (const auto& p : params) values.push_back(p.c_str());
+  const auto values = parameter_values(statement.name, params);
+  StatementTimer timer(*known->second);
   if (PQsendQueryPrepared(conn, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
                           nullptr, 0) == 0) {
-    throw_connection_error(conn);
+    throw_connection_error(conn, statement.name);
   }
-  co_await flush(conn, socket);
-  PGresult* result = co_await collect(conn, socket);
-  check(conn, result);
-  co_return QueryResult(result);
+  co_await flush(conn, socket, statement.name);
+  co_return Rows(checked(conn, co_await collect(conn, socket, statement.name), statement.name));
 }
 
-asio::awaitable<QueryResult> ReadPool::query(const Statement& statement,
-                                             const std::vector<std::string>& params) {
+asio::awaitable<Rows> ReadPool::query(const Statement& statement, const Params& params) {
   for (int attempt = 1;; ++attempt) {
     Connection* connection = co_await acquire();
     Lease lease(*this, connection);

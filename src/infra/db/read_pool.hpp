@@ -1,7 +1,9 @@
 #pragma once
 
-#include "shop/infra/db/query.hpp"
+#include "shop/infra/db/rows.hpp"
+#include "shop/infra/db/statement.hpp"
 #include "shop/infra/exec/worker_pool.hpp"
+#include "statement_catalog.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -20,11 +22,10 @@ namespace shop::infra::db {
 class ReadPool {
  public:
   ReadPool(std::string conninfo, std::size_t size, std::chrono::milliseconds statement_timeout,
-           exec::WorkerPool& workers);
+           exec::WorkerPool& workers, StatementCatalog& catalog);
   ~ReadPool();
 
-  boost::asio::awaitable<QueryResult> query(const Statement& statement,
-                                            const std::vector<std::string>& params);
+  boost::asio::awaitable<Rows> query(const Statement& statement, const Params& params);
 
   std::size_t size() const { return connections_.size(); }
   std::size_t in_use() const;
@@ -37,12 +38,12 @@ class ReadPool {
   boost::asio::awaitable<Connection*> acquire();
   void release(Connection* connection);
   boost::asio::awaitable<void> connect(Connection& connection);
-  boost::asio::awaitable<QueryResult> run(Connection& connection, const Statement& statement,
-                                          const std::vector<std::string>& params);
+  boost::asio::awaitable<Rows> run(Connection& connection, const Statement& statement, const Params& params);
 
   std::string conninfo_;
   std::chrono::milliseconds statement_timeout_;
   exec::WorkerPool& workers_;
+  StatementCatalog& catalog_;
   std::vector<std::unique_ptr<Connection>> connections_;
   mutable std::mutex mutex_;
   std::vector<Connection*> idle_;

@@ -12,31 +12,41 @@
 namespace shop::infra::events {
 namespace {
 
-constexpr const char* kRegisterSubscription =
-    "INSERT INTO shopd.event_subscriptions (subscriber, event_type) VALUES (:subscriber, :type) "
-    "ON CONFLICT DO NOTHING";
-constexpr const char* kRegisteredSubscribers = "SELECT DISTINCT subscriber FROM shopd.event_subscriptions";
+constexpr db::Statement kRegisterSubscription{
+    "events.register_subscription",
+    "INSERT INTO shopd.event_subscriptions (subscriber, event_type) VALUES ($1, $2) ON CONFLICT DO NOTHING"};
+constexpr db::Statement kRegisteredSubscribers{"events.registered_subscribers",
+                                               "SELECT DISTINCT subscriber FROM shopd.event_subscriptions"};
 
-constexpr const char* kClaimBatch =
+constexpr db::Statement kClaimBatch{
+    "events.claim_batch",
     "SELECT d.id, d.attempts, " SHOP_EVENT_COLUMNS
     " FROM shopd.event_deliveries d JOIN shopd.outbox_events e ON e.position = d.event_position"
-    " WHERE d.subscriber = :subscriber AND d.status = 'pending'"
-    "   AND d.next_attempt_at <= " SHOP_SQL_TIMESTAMP(":now")
-    " ORDER BY d.next_attempt_at, d.id LIMIT :limit"
-    " FOR UPDATE OF d SKIP LOCKED";
+    " WHERE d.subscriber = $1 AND d.status = 'pending' AND d.next_attempt_at <= $2"
+    " ORDER BY d.next_attempt_at, d.id LIMIT $3"
+    " FOR UPDATE OF d SKIP LOCKED"};
 
-constexpr const char* kMarkHandled =
+constexpr db::Statement kMarkHandled{
+    "events.mark_handled",
     "UPDATE shopd.event_deliveries SET status = 'handled', attempts = attempts + 1, handled_at = now(),"
-    " last_attempt_at = now() WHERE id = ANY(CAST(:ids AS bigint[]))";
+    " last_attempt_at = now() WHERE id = ANY($1::bigint[])"};
 
-constexpr const char* kRecordFailure =
-    "UPDATE shopd.event_deliveries SET attempts = attempts + 1, last_error = :error, last_attempt_at = now(),"
-    " status = CASE WHEN attempts + 1 >= :max_attempts THEN 'dead' ELSE 'pending' END,"
-    " next_attempt_at = " SHOP_SQL_TIMESTAMP(":next_at") " WHERE id = :id";
+constexpr db::Statement kRecordFailure{
+    "events.record_failure",
+    "UPDATE shopd.event_deliveries SET attempts = attempts + 1, last_error = $1, last_attempt_at = now(),"
+    " status = CASE WHEN attempts + 1 >= $2 THEN 'dead' ELSE 'pending' END, next_attempt_at = $3"
+    " WHERE id = $4"};
 
-constexpr const char* kCountBacklog =
+// Each handler runs under a savepoint, so one that fails rolls back alone.
+constexpr db::Statement kSavepoint{"events.savepoint", "SAVEPOINT delivery"};
+constexpr db::Statement kReleaseSavepoint{"events.release_savepoint", "RELEASE SAVEPOINT delivery"};
+constexpr db::Statement kRollbackToSavepoint{"events.rollback_to_savepoint",
+                                             "ROLLBACK TO SAVEPOINT delivery"};
+
+constexpr db::Statement kCountBacklog{
+    "events.count_backlog",
     "SELECT (SELECT count(*) FROM shopd.event_deliveries WHERE status = 'pending'),"
-    "       (SELECT count(*) FROM shopd.event_deliveries WHERE status = 'dead')";
+    "       (SELECT count(*) FROM shopd.event_deliveries WHERE status = 'dead')"};
 
 constexpr std::size_t kMaxErrorLength = 2000;
 constexpr auto kGaugeRefresh = std::chrono::seconds(5);
@@ -51,10 +61,6 @@ std::string describe(std::exception_ptr error) {
   } catch (...) {
     return "exception of unknown type";
   }
-}
-
-std::string id_array(const std::vector<long long>& ids) {
-  return fmt::format("{{{}}}", fmt::join(ids, ","));
 }
 
 }  // namespace
@@ -98,23 +104,17 @@ void Dispatcher::add(Subscription subscription) {
 
 void Dispatcher::register_subscriptions() {
   auto record = [this](db::Tx& tx) {
-    std::string subscriber;
-    std::string type;
-    soci::statement st = (tx.sql().prepare << kRegisterSubscription, soci::use(subscriber), soci::use(type));
-    for (const auto& s : subscriptions_) {
-      for (const auto& [event_type, handler] : s.handlers()) {
-        subscriber = s.name();
-        type = event_type;
-        st.execute(true);
-      }
-    }
     std::set<std::string> known;
-    for (const auto& s : subscriptions_) known.insert(s.name());
-    soci::rowset<std::string> registered = (tx.sql().prepare << kRegisteredSubscribers);
-    for (const auto& name : registered) {
-      if (!known.contains(name)) {
+    for (const auto& s : subscriptions_) {
+      known.insert(s.name());
+      for (const auto& [event_type, handler] : s.handlers())
+        tx.exec(kRegisterSubscription, s.name(), event_type);
+    }
+    for (const auto row : tx.query(kRegisteredSubscribers)) {
+      if (!known.contains(row.string(0))) {
         // Another release may serve it; if none does, its deliveries pile up (shopd_events_backlog).
-        log::warn("events", "a registered subscriber is not served by this process", {{"subscriber", name}});
+        log::warn("events", "a registered subscriber is not served by this process",
+                  {{"subscriber", row.string(0)}});
       }
     }
   };
@@ -141,19 +141,12 @@ std::size_t Dispatcher::dispatch_batch(const Subscription& subscription, Subscri
   };
   auto batch = [&](db::Tx& tx) {
     Outcome outcome;
-    soci::session& sql = tx.sql();
-    const long long now = clock::epoch_microseconds(clock_.now());
-    const auto limit = static_cast<long long>(options_.batch_size);
-    std::string name = subscription.name();
-    soci::rowset<soci::row> rows =
-        (sql.prepare << kClaimBatch, soci::use(name), soci::use(now), soci::use(limit));
-
-    std::vector<long long> handled;
-    for (const soci::row& row : rows) {
-      const auto id = row.get<long long>(0);
-      const int attempts = row.get<int>(1) + 1;
+    std::vector<std::int64_t> handled;
+    for (const auto row : tx.query(kClaimBatch, subscription.name(), clock_.now(), options_.batch_size)) {
+      const auto id = row.integer(0);
+      const int attempts = static_cast<int>(row.integer(1)) + 1;
       std::exception_ptr failure;
-      sql << "SAVEPOINT delivery";
+      tx.exec(kSavepoint);
       try {
         const Event event = event_from_row(row, 2);
         const auto handler = subscription.handlers().find(event.type);
@@ -165,15 +158,13 @@ std::size_t Dispatcher::dispatch_batch(const Subscription& subscription, Subscri
         failure = std::current_exception();
       }
       if (!failure) {
-        sql << "RELEASE SAVEPOINT delivery";
+        tx.exec(kReleaseSavepoint);
         handled.push_back(id);
         continue;
       }
-      sql << "ROLLBACK TO SAVEPOINT delivery";
+      tx.exec(kRollbackToSavepoint);
       const std::string error = describe(failure);
-      const long long next_at = clock::epoch_microseconds(clock_.now() + retry_delay(attempts));
-      sql << kRecordFailure, soci::use(error), soci::use(options_.max_attempts), soci::use(next_at),
-          soci::use(id);
+      tx.exec(kRecordFailure, error, options_.max_attempts, clock_.now() + retry_delay(attempts), id);
       const bool dead = attempts >= options_.max_attempts;
       ++(dead ? outcome.dead : outcome.failed);
       log::write(
@@ -181,10 +172,7 @@ std::size_t Dispatcher::dispatch_batch(const Subscription& subscription, Subscri
           dead ? "event delivery failed for the last time; it is now a dead letter" : "event delivery failed",
           {{"subscriber", subscription.name()}, {"delivery", id}, {"attempt", attempts}, {"error", error}});
     }
-    if (!handled.empty()) {
-      const std::string ids = id_array(handled);
-      sql << kMarkHandled, soci::use(ids);
-    }
+    if (!handled.empty()) tx.exec(kMarkHandled, handled);
     outcome.handled = handled.size();
     return outcome;
   };
@@ -252,10 +240,11 @@ void Dispatcher::refresh_gauges() {
     if (now - gauges_refreshed_ < kGaugeRefresh) return;
     gauges_refreshed_ = now;
   }
-  long long backlog = 0;
-  long long dead = 0;
-  auto count = [&](db::Session& s) { s.sql() << kCountBacklog, soci::into(backlog), soci::into(dead); };
-  db_.autocommit_blocking(count);
+  auto count = [](db::Tx& tx) {
+    const auto row = tx.query(kCountBacklog)[0];
+    return std::make_pair(row.integer(0), row.integer(1));
+  };
+  const auto [backlog, dead] = db_.transact_blocking(count);
   backlog_ = static_cast<double>(backlog);
   dead_letters_ = static_cast<double>(dead);
 }

@@ -1,11 +1,9 @@
 #pragma once
 
+#include "shop/infra/db/rows.hpp"
 #include "shop/infra/events/event.hpp"
 
-#include <soci/soci.h>
 #include <boost/json/parse.hpp>
-
-#include <chrono>
 
 // Private to infra/events: SQL fragments the outbox's statements share, and the Event a row makes.
 namespace shop::infra::events {
@@ -15,21 +13,15 @@ namespace shop::infra::events {
 #define SHOP_WAKE_CHANNEL "shopd_events"
 #define SHOP_SQL_WAKE "pg_notify('" SHOP_WAKE_CHANNEL "', '')"
 
-// For `SELECT ..., <kEventColumns> FROM shopd.outbox_events e ...`.
-#define SHOP_EVENT_COLUMNS \
-  "e.id::text, e.type, e.version, (extract(epoch FROM e.occurred_at) * 1000000)::bigint, e.payload::text"
+// For `SELECT ..., SHOP_EVENT_COLUMNS FROM shopd.outbox_events e ...`; read by event_from_row.
+#define SHOP_EVENT_COLUMNS "e.id, e.type, e.version, e.occurred_at, e.payload"
 
-inline Event event_from_row(const soci::row& row, std::size_t first) {
-  Event event;
-  event.id = row.get<std::string>(first);
-  event.type = row.get<std::string>(first + 1);
-  event.version = row.get<int>(first + 2);
-  event.occurred_at = clock::TimePoint(std::chrono::microseconds(row.get<long long>(first + 3)));
-  event.payload = boost::json::parse(row.get<std::string>(first + 4));
-  return event;
+inline Event event_from_row(const db::Row& row, int first) {
+  return {.id = row.string(first),
+          .type = row.string(first + 1),
+          .version = static_cast<int>(row.integer(first + 2)),
+          .occurred_at = row.time(first + 3),
+          .payload = boost::json::parse(row.text(first + 4))};
 }
-
-// `timestamptz 'epoch' + :at * interval '1 microsecond'`, from clock::epoch_microseconds().
-#define SHOP_SQL_TIMESTAMP(param) "(timestamptz 'epoch' + " param " * interval '1 microsecond')"
 
 }  // namespace shop::infra::events

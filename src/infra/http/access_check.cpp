@@ -31,12 +31,13 @@ Problem unauthorized(bool token_presented) {
 
 }  // namespace
 
-boost::asio::awaitable<void> check_access(const Router& router, const Access& access, Request& request) {
-  if (!access.authenticated) co_return;
+boost::asio::awaitable<void> check_access(const Authenticator& authenticator, const Access& access,
+                                          Request& request) {
+  // A route that identifies its caller when it can is public without a token, checked with one.
+  if (!access.authenticated && !(access.identifies && request.header("Authorization"))) co_return;
   auto token = bearer_token(request);
   if (!token) throw unauthorized(request.header("Authorization").has_value());
-  if (!router.authenticator()) throw unauthorized(true);
-  auto caller = co_await router.authenticator()(std::move(*token));
+  auto caller = co_await authenticator(std::move(*token));
   if (!caller) throw unauthorized(true);
   const auto& allowed = access.allowed_roles;
   if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), caller->role) == allowed.end()) {

@@ -8,6 +8,7 @@
 namespace shop::infra::http {
 
 // Sets request.caller, or throws the 401/403 Problem.
-boost::asio::awaitable<void> check_access(const Router& router, const Access& access, Request& request);
+boost::asio::awaitable<void> check_access(const Authenticator& authenticator, const Access& access,
+                                          Request& request);
 
 }  // namespace shop::infra::http

@@ -16,7 +16,8 @@ bool is_json_media_type(std::string_view type) {
   return essence.size() == kJson.size() && strncasecmp(essence.data(), kJson.data(), kJson.size()) == 0;
 }
 
-boost::json::object parse_object(const Request& request) {
+boost::json::object parse_object(const Request& request, JsonInput::Body body) {
+  if (body == JsonInput::Body::kOptional && request.body.empty()) return {};
   const auto type = request.header("Content-Type");
   if (!type || !is_json_media_type(*type)) {
     throw Problem(415, "unsupported_media_type", "Unsupported media type",
@@ -34,41 +35,6 @@ boost::json::object parse_object(const Request& request) {
 }
 
 }  // namespace
-
-std::optional<std::size_t> utf8_length(std::string_view text) {
-  // Well-formed UTF-8 per RFC 3629 / Unicode table 3-7: no overlong forms, no surrogates, at most U+10FFFF.
-  std::size_t count = 0;
-  for (std::size_t i = 0; i < text.size(); ++count) {
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]); };
-    const unsigned char c = byte(0);
-    std::size_t len = 0;
-    unsigned char lo = 0x80;  // allowed range of the second byte
-    unsigned char hi = 0xBF;
-    if (c < 0x80) {
-      len = 1;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return std::nullopt;
-    }
-    if (i + len > text.size()) return std::nullopt;
-    for (std::size_t k = 1; k < len; ++k) {
-      const unsigned char min = k == 1 ? lo : 0x80;
-      const unsigned char max = k == 1 ? hi : 0xBF;
-      if (byte(k) < min || byte(k) > max) return std::nullopt;
-    }
-    i += len;
-  }
-  return count;
-}
 
 FieldReader::FieldReader(const boost::json::object& object, std::string prefix,
                          std::vector<FieldError>& errors)
@@ -97,18 +63,11 @@ std::optional<std::string> FieldReader::text(std::string_view field, const TextR
     return std::nullopt;
   }
   std::string text(value->as_string());
-  const auto length = utf8_length(text);
-  if (!length) {
-    reject(field, "must be valid UTF-8");
-  } else if (*length < rule.min || *length > rule.max) {
-    reject(field, rule.min == rule.max ? fmt::format("must be {} characters long", rule.min)
-                                       : fmt::format("must be {} to {} characters long", rule.min, rule.max));
-  } else if (rule.check && !rule.check(text)) {
-    reject(field, std::string(rule.check_message));
-  } else {
-    return text;
+  if (auto error = domain::text_error(text, rule)) {
+    reject(field, std::move(*error));
+    return std::nullopt;
   }
-  return std::nullopt;
+  return text;
 }
 
 std::optional<std::int64_t> FieldReader::integer(std::string_view field, std::int64_t min, std::int64_t max,
@@ -137,13 +96,74 @@ std::optional<bool> FieldReader::boolean(std::string_view field, Presence presen
   return value->as_bool();
 }
 
+std::optional<std::vector<std::string>> FieldReader::texts(std::string_view field, const TextRule& rule,
+                                                           std::size_t max_items, Presence presence) {
+  const auto* value = find(field, presence);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_array() || value->as_array().size() > max_items) {
+    reject(field, fmt::format("must be an array of at most {} strings", max_items));
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  bool valid = true;
+  for (std::size_t i = 0; i < value->as_array().size(); ++i) {
+    const auto& item = value->as_array()[i];
+    const auto item_field = fmt::format("{}[{}]", field, i);
+    if (!item.is_string()) {
+      reject(item_field, "must be a string");
+      valid = false;
+      continue;
+    }
+    std::string text(item.as_string());
+    if (auto error = domain::text_error(text, rule)) {
+      reject(item_field, std::move(*error));
+      valid = false;
+    } else {
+      out.push_back(std::move(text));
+    }
+  }
+  if (!valid) return std::nullopt;
+  return out;
+}
+
+std::optional<std::vector<FieldReader*>> FieldReader::objects(std::string_view field, std::size_t max_items,
+                                                              Presence presence) {
+  const auto* value = find(field, presence);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_array() || value->as_array().size() > max_items) {
+    reject(field, fmt::format("must be an array of at most {} objects", max_items));
+    return std::nullopt;
+  }
+  std::vector<FieldReader*> readers;
+  bool valid = true;
+  for (std::size_t i = 0; i < value->as_array().size(); ++i) {
+    const auto& item = value->as_array()[i];
+    if (!item.is_object()) {
+      reject(fmt::format("{}[{}]", field, i), "must be an object");
+      valid = false;
+      continue;
+    }
+    readers.push_back(&items_.emplace_back(item.as_object(), path(fmt::format("{}[{}]", field, i)), errors_));
+  }
+  if (!valid) return std::nullopt;
+  return readers;
+}
+
+bool FieldReader::is_null(std::string_view field) {
+  asked_.emplace(field);
+  const auto* value = object_.if_contains(field);
+  return value != nullptr && value->is_null();
+}
+
 void FieldReader::report_unknown(std::vector<FieldError>& unknown) const {
   for (const auto& entry : object_) {
     if (!asked_.contains(entry.key())) unknown.push_back({path(entry.key()), "is not a known field"});
   }
+  for (const auto& item : items_) item.report_unknown(unknown);
 }
 
-JsonInput::JsonInput(const Request& request) : object_(parse_object(request)), root_(object_, "", errors_) {}
+JsonInput::JsonInput(const Request& request, Body body)
+    : object_(parse_object(request, body)), root_(object_, "", errors_) {}
 
 void JsonInput::finish() {
   std::vector<FieldError> unknown;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <ctime>
@@ -25,8 +26,18 @@ constexpr std::string_view level_name(Level level) {
   return "info";
 }
 
+bool is_control(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  return byte < 0x20 || byte == 0x7f;
+}
+
+// Values are quoted when they hold a space, '=', a quote, a backslash or a control byte; inside
+// quotes every byte below 0x20 and 0x7F (DEL) is escaped, so a value from a request (a path with
+// %0D%0A or %1B in it) can neither start a forged line nor reach a terminal as an escape sequence.
 void append_value(std::string& out, std::string_view value) {
-  const bool needs_quotes = value.empty() || value.find_first_of(" =\"\\\n\t") != std::string_view::npos;
+  const bool needs_quotes = value.empty() || std::any_of(value.begin(), value.end(), [](char c) {
+                              return c == ' ' || c == '=' || c == '"' || c == '\\' || is_control(c);
+                            });
   if (!needs_quotes) {
     out += value;
     return;
@@ -43,11 +54,18 @@ void append_value(std::string& out, std::string_view value) {
       case '\n':
         out += "\\n";
         break;
+      case '\r':
+        out += "\\r";
+        break;
       case '\t':
         out += "\\t";
         break;
       default:
-        out += c;
+        if (is_control(c)) {
+          fmt::format_to(std::back_inserter(out), "\\x{:02x}", static_cast<unsigned char>(c));
+        } else {
+          out += c;
+        }
     }
   }
   out += '"';
@@ -81,8 +99,8 @@ bool enabled(Level level) {
   return level >= g_level.load(std::memory_order_relaxed);
 }
 
-void write(Level level, std::string_view module, std::string_view msg, std::initializer_list<Field> fields) {
-  if (!enabled(level)) return;
+std::string format_line(Level level, std::string_view module, std::string_view msg,
+                        std::initializer_list<Field> fields) {
   std::string line;
   line.reserve(160);
   line += "ts=";
@@ -100,6 +118,12 @@ void write(Level level, std::string_view module, std::string_view msg, std::init
     append_value(line, field.value);
   }
   line += '\n';
+  return line;
+}
+
+void write(Level level, std::string_view module, std::string_view msg, std::initializer_list<Field> fields) {
+  if (!enabled(level)) return;
+  const std::string line = format_line(level, module, msg, fields);
   // One write(2) per line: lines from several threads never interleave.
   const char* data = line.data();
   std::size_t left = line.size();

@@ -1,5 +1,7 @@
 #include "shop/infra/mail/mail.hpp"
 
+#include "shop/infra/crypto/base64.hpp"
+
 #include <fmt/format.h>
 
 #include <ctime>
@@ -21,32 +23,9 @@ bool is_ascii(const std::string& text) {
   return true;
 }
 
-std::string base64(const std::string& in) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const unsigned n = (static_cast<unsigned char>(in[i]) << 16) |
-                       (static_cast<unsigned char>(in[i + 1]) << 8) | static_cast<unsigned char>(in[i + 2]);
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += kAlphabet[(n >> 6) & 63];
-    out += kAlphabet[n & 63];
-  }
-  if (i < in.size()) {
-    unsigned n = static_cast<unsigned char>(in[i]) << 16;
-    if (i + 1 < in.size()) n |= static_cast<unsigned char>(in[i + 1]) << 8;
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += i + 1 < in.size() ? kAlphabet[(n >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
-
 // RFC 2047 encoded-word for a header value that is not plain ASCII.
 std::string encode_header(const std::string& value) {
-  return is_ascii(value) ? value : "=?UTF-8?B?" + base64(value) + "?=";
+  return is_ascii(value) ? value : "=?UTF-8?B?" + crypto::encode_base64(value) + "?=";
 }
 
 std::string rfc5322_date(std::chrono::system_clock::time_point when) {

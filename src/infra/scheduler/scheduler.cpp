@@ -11,58 +11,49 @@
 namespace shop::infra::scheduler {
 namespace {
 
-// Time points cross into SQL as microseconds since the epoch (clock::epoch_microseconds) and come back
-// the same way, exactly: the failure record matches the claimed next_run_at by equality.
-
 // A job seen for the first time is due at once. DO NOTHING rather than DO UPDATE: it neither waits
 // for nor disturbs a row that another process is running right now.
-constexpr const char* kEnsureJob = R"sql(
-INSERT INTO shopd.scheduled_jobs (name, next_run_at)
-VALUES (:name, timestamptz 'epoch' + :now * interval '1 microsecond')
-ON CONFLICT (name) DO NOTHING)sql";
+constexpr db::Statement kEnsureJob{"scheduler.ensure_job", R"sql(
+INSERT INTO shopd.scheduled_jobs (name, next_run_at) VALUES ($1, $2)
+ON CONFLICT (name) DO NOTHING)sql"};
 
 // SKIP LOCKED: a row locked by another process means that process is running this period; waiting
 // for it would only find the period done.
-constexpr const char* kClaimJob = R"sql(
-SELECT (extract(epoch FROM next_run_at) * 1000000)::bigint
-FROM shopd.scheduled_jobs
-WHERE name = :name AND next_run_at <= timestamptz 'epoch' + :now * interval '1 microsecond'
-FOR UPDATE SKIP LOCKED)sql";
+constexpr db::Statement kClaimJob{"scheduler.claim_job", R"sql(
+SELECT next_run_at FROM shopd.scheduled_jobs WHERE name = $1 AND next_run_at <= $2
+FOR UPDATE SKIP LOCKED)sql"};
 
-constexpr const char* kRecordSuccess = R"sql(
+constexpr db::Statement kRecordSuccess{"scheduler.record_success", R"sql(
 UPDATE shopd.scheduled_jobs
-SET next_run_at = timestamptz 'epoch' + :next * interval '1 microsecond',
-    runs = runs + 1,
-    last_started_at = timestamptz 'epoch' + :started * interval '1 microsecond',
-    last_finished_at = timestamptz 'epoch' + :finished * interval '1 microsecond',
-    last_error = NULL
-WHERE name = :name)sql";
+SET next_run_at = $1, runs = runs + 1, last_started_at = $2, last_finished_at = $3, last_error = NULL
+WHERE name = $4)sql"};
 
 // Runs after the failed run's transaction rolled back, so the row is free again. It changes the row
 // only if it still holds the failed period and nobody has it locked: otherwise another process has
-// already run that period, or is running it, and that outcome is the one to keep.
-constexpr const char* kRecordFailure = R"sql(
+// already run that period, or is running it, and that outcome is the one to keep. Times are exact to
+// the microsecond both ways, so the period matches by equality.
+constexpr db::Statement kRecordFailure{"scheduler.record_failure", R"sql(
 UPDATE shopd.scheduled_jobs
-SET next_run_at = timestamptz 'epoch' + :next * interval '1 microsecond',
-    failures = failures + 1,
-    last_started_at = timestamptz 'epoch' + :started * interval '1 microsecond',
-    last_finished_at = timestamptz 'epoch' + :finished * interval '1 microsecond',
-    last_error = :error
-WHERE name IN (SELECT name FROM shopd.scheduled_jobs
-               WHERE name = :name AND next_run_at = timestamptz 'epoch' + :scheduled * interval '1 microsecond'
-               FOR UPDATE SKIP LOCKED))sql";
+SET next_run_at = $1, failures = failures + 1, last_started_at = $2, last_finished_at = $3, last_error = $4
+WHERE name IN (SELECT name FROM shopd.scheduled_jobs WHERE name = $5 AND next_run_at = $6
+               FOR UPDATE SKIP LOCKED))sql"};
 
 // Long enough for a database error with its detail; last_error is for people, not a log store.
 constexpr std::size_t kMaxErrorBytes = 2000;
 
+using Micros = std::chrono::microseconds;
+using clock::TimePoint;
+
 // The first boundary after `now` on the job's grid `scheduled + k * interval`: periods that passed
 // while no process ran the job are skipped, and the grid never drifts by how late a run started.
-long long next_period(long long scheduled_us, long long now_us, long long interval_us) {
-  return scheduled_us + ((now_us - scheduled_us) / interval_us + 1) * interval_us;
+TimePoint next_period(TimePoint scheduled, TimePoint now, Micros interval) {
+  const auto passed = std::chrono::duration_cast<Micros>(now - scheduled);
+  return scheduled + (passed / interval + 1) * interval;
 }
 
-long long now_us(const clock::Clock& clock) {
-  return clock::epoch_microseconds(clock.now());
+// Microsecond precision, as PostgreSQL stores it, so that a time read back compares equal.
+TimePoint now_us(const clock::Clock& clock) {
+  return std::chrono::time_point_cast<Micros>(clock.now());
 }
 
 struct Failure {
@@ -131,12 +122,9 @@ bool Scheduler::ensure_rows() {
   std::lock_guard lock(registration_mutex_);
   frozen_ = true;  // under the lock: no every() can still be appending to entries_
   if (rows_ensured_) return true;
-  long long at = now_us(clock_);
+  const TimePoint at = now_us(clock_);
   auto insert = [&](db::Tx& tx) {
-    for (const Entry& e : entries_) {
-      std::string name = e.name;
-      tx.sql() << kEnsureJob, soci::use(name), soci::use(at);
-    }
+    for (const Entry& e : entries_) tx.exec(kEnsureJob, e.name, at);
   };
   try {
     db_.transact_blocking(insert);
@@ -161,21 +149,18 @@ std::size_t Scheduler::run_due() {
 }
 
 Scheduler::Outcome Scheduler::run_if_due(const Entry& entry) {
-  const long long interval_us = entry.interval.count();
-  long long started_us = now_us(clock_);
-  long long scheduled_us = 0;
+  const TimePoint started = now_us(clock_);
+  TimePoint scheduled;
   bool claimed = false;
   auto run = [&](db::Tx& tx) {
     claimed = false;  // a retried attempt claims afresh
-    std::string name = entry.name;
-    tx.sql() << kClaimJob, soci::use(name), soci::use(started_us), soci::into(scheduled_us);
-    if (!tx.sql().got_data()) return;
+    const auto row = tx.query(kClaimJob, entry.name, started).first();
+    if (!row) return;
+    scheduled = row->time(0);
     claimed = true;
     entry.job(tx);
-    long long next_us = next_period(scheduled_us, started_us, interval_us);
-    long long finished_us = now_us(clock_);
-    tx.sql() << kRecordSuccess, soci::use(next_us), soci::use(started_us), soci::use(finished_us),
-        soci::use(name);
+    tx.exec(kRecordSuccess, next_period(scheduled, started, entry.interval), started, now_us(clock_),
+            entry.name);
   };
 
   const auto began = std::chrono::steady_clock::now();
@@ -205,7 +190,7 @@ Scheduler::Outcome Scheduler::run_if_due(const Entry& entry) {
     }
     log::error("scheduler", "job failed; error in shopd.scheduled_jobs.last_error",
                {{"job", entry.name}, {"cause", failure.cause}});
-    record_failure(entry, scheduled_us, next_period(scheduled_us, started_us, interval_us), started_us,
+    record_failure(entry, scheduled, next_period(scheduled, started, entry.interval), started,
                    failure.message);
     return Outcome::kFailed;
   }
@@ -216,21 +201,15 @@ Scheduler::Outcome Scheduler::run_if_due(const Entry& entry) {
   return Outcome::kSucceeded;
 }
 
-void Scheduler::record_failure(const Entry& entry, long long scheduled_us, long long next_us,
-                               long long started_us, const std::string& error) {
+void Scheduler::record_failure(const Entry& entry, TimePoint scheduled, TimePoint next, TimePoint started,
+                               const std::string& error) {
   // Moving next_run_at on keeps a failing job from running again on every tick until its next period.
-  auto record = [&](db::Session& session) {
-    std::string name = entry.name;
-    std::string message = truncate_utf8(error, kMaxErrorBytes);
-    long long next = next_us;
-    long long started = started_us;
-    long long finished = now_us(clock_);
-    long long scheduled = scheduled_us;
-    session.sql() << kRecordFailure, soci::use(next), soci::use(started), soci::use(finished),
-        soci::use(message), soci::use(name), soci::use(scheduled);
+  auto record = [&](db::Tx& tx) {
+    tx.exec(kRecordFailure, next, started, now_us(clock_), truncate_utf8(error, kMaxErrorBytes), entry.name,
+            scheduled);
   };
   try {
-    db_.autocommit_blocking(record);
+    db_.transact_blocking(record);
   } catch (const std::exception& e) {
     // The period stays due, so the job runs again on the next tick: the better outcome when the
     // database itself was the reason it failed.

@@ -1,122 +1,75 @@
-#include "personal_data.hpp"
 #include "profile.hpp"
 #include "routes.hpp"
-#include "sessions.hpp"
 #include "validation.hpp"
 
-#include "shop/infra/events/outbox.hpp"
 #include "shop/infra/http/json_input.hpp"
-#include "shop/user/user_events.hpp"
+#include "shop/infra/http/problems.hpp"
 
 namespace shop::user {
 namespace {
 
 namespace http = infra::http;
-using infra::db::Session;
-using infra::db::Tx;
 
-constexpr const char* kPasswordHash =
-    "SELECT username, password_hash FROM users.accounts WHERE id = CAST(:id AS uuid) AND status = 'active'";
-constexpr const char* kUpdateName =
-    "UPDATE users.accounts SET name_ct = CAST(:name AS bytea), updated_at = now() WHERE id = CAST(:id AS "
-    "uuid)";
-constexpr const char* kUpdatePhone =
-    "UPDATE users.accounts SET phone_ct = CAST(:phone AS bytea), updated_at = now() WHERE id = CAST(:id AS "
-    "uuid)";
-constexpr const char* kUpdatePassword =
-    "UPDATE users.accounts SET password_hash = :hash, updated_at = now() WHERE id = CAST(:id AS uuid)";
-// Erasure: nothing that leads back to the person stays; the row (and its id in past orders) does.
-constexpr const char* kErase =
-    "UPDATE users.accounts SET username = NULL, password_hash = NULL, email_ct = NULL, email_bidx = NULL,"
-    " name_ct = NULL, phone_ct = NULL, status = 'withdrawn', withdrawn_at = now(), updated_at = now()"
-    " WHERE id = CAST(:id AS uuid)";
-constexpr const char* kEraseAddresses = "DELETE FROM users.addresses WHERE user_id = CAST(:id AS uuid)";
-constexpr const char* kEraseCodes = "DELETE FROM users.verification_codes WHERE user_id = CAST(:id AS uuid)";
+http::Problem account_gone() {
+  return http::unauthorized("The account no longer exists.");
+}
 
-http::Problem unauthenticated() {
-  return http::Problem(401, "unauthorized", "Unauthorized", "The account no longer exists.")
-      .header("WWW-Authenticate", "Bearer");
+http::Problem to_problem(const PasswordRefused& refused, std::string_view wrong_detail) {
+  switch (refused.reason) {
+    case PasswordRefused::Reason::kGone:
+      return account_gone();
+    case PasswordRefused::Reason::kWrongPassword:
+      return http::invalid_credentials(std::string(wrong_detail));
+    case PasswordRefused::Reason::kTooManyAttempts:
+      return http::too_many_requests("too_many_attempts", refused.retry_after,
+                                     "Too many wrong passwords; try again later.");
+    case PasswordRefused::Reason::kSameAsUsername:
+      return http::validation_failed("new_password", "must not be the username");
+    case PasswordRefused::Reason::kOrdersInProgress:
+      return http::conflict("orders_in_progress", "Orders in progress",
+                            "Orders that are paid, shipping or awaiting a return must finish first.");
+  }
+  throw std::logic_error("unknown PasswordRefused reason");
 }
 
 boost::asio::awaitable<http::Response> get_me(UserContext& ctx, http::Request& req) {
-  const auto profile = co_await read_profile(ctx, req.caller->id);
-  if (!profile) throw unauthenticated();
+  // The authenticator read the account with the session: no second round trip.
+  if (const auto* account = std::any_cast<StoredAccount>(&req.caller->account)) {
+    co_return http::json_response(200, to_json(open_profile(ctx, *account)));
+  }
+  auto read = [&](infra::db::Tx& tx) { return load_profile(ctx, tx, req.caller->id); };
+  const auto profile = co_await ctx.db.transact(read);
+  if (!profile) throw account_gone();
   co_return http::json_response(200, to_json(*profile));
 }
 
 boost::asio::awaitable<http::Response> patch_me(UserContext& ctx, http::Request& req) {
   http::JsonInput in(req);
-  auto name = in.root().text("name", name_rule(http::Presence::kOptional));
-  auto phone = in.root().text("phone", phone_rule(http::Presence::kOptional));
+  ProfileChange change{.name = in.root().text("name", name_rule(Presence::kOptional)),
+                       .phone = in.root().text("phone", phone_rule(Presence::kOptional))};
   in.finish();
-  const auto id = req.caller->id;
-  auto update = [&](Tx& tx) {
-    if (name) {
-      const auto sealed = seal(ctx.cipher, *name, "users.accounts.name", id);
-      tx.sql() << kUpdateName, soci::use(sealed), soci::use(id);
-    }
-    if (phone) {
-      const auto sealed = seal(ctx.cipher, *normalize_phone(*phone), "users.accounts.phone", id);
-      tx.sql() << kUpdatePhone, soci::use(sealed), soci::use(id);
-    }
-    return load_profile(ctx, tx, id);
-  };
-  const auto profile = co_await ctx.db.transact(update);
-  if (!profile) throw unauthenticated();
+  const auto profile = co_await change_profile(ctx, req.caller->id, change);
+  if (!profile) throw account_gone();
   co_return http::json_response(200, to_json(*profile));
 }
 
-// The caller's username and password hash; throws 401 if the account is gone.
-std::pair<std::string, std::string> credentials(infra::db::Session& s, const std::string& id) {
-  std::string username, hash;
-  s.sql() << kPasswordHash, soci::use(id), soci::into(username), soci::into(hash);
-  if (!s.sql().got_data()) throw unauthenticated();
-  return {username, hash};
-}
-
-boost::asio::awaitable<http::Response> change_password(UserContext& ctx, http::Request& req) {
+boost::asio::awaitable<http::Response> put_password(UserContext& ctx, http::Request& req) {
   http::JsonInput in(req);
-  auto current = in.root().text("current_password", {.min = 1, .max = 128});
+  auto current = in.root().text("current_password", presented_password_rule());
   auto next = in.root().text("new_password", password_rule());
   in.finish();
-  const auto id = req.caller->id;
-  auto read = [&](Session& s) { return credentials(s, id); };
-  const auto [username, hash] = co_await ctx.db.autocommit(read);
-  if (*next == username)
-    throw http::Problem(400, "validation_failed", "Invalid request", "",
-                        {{"new_password", "must not be the username"}});
-  if (!co_await ctx.passwords.verify(hash, *current)) {
-    throw http::Problem(401, "invalid_credentials", "Invalid credentials", "The current password is wrong.");
-  }
-  const auto new_hash = co_await ctx.passwords.hash(*next);
-  auto store = [&](Tx& tx) {
-    tx.sql() << kUpdatePassword, soci::use(new_hash), soci::use(id);
-    revoke_sessions_of(tx, id, req.caller->session_id);
-  };
-  co_await ctx.db.transact(store);
+  PasswordChange change{req.caller->id, req.caller->session_id, *current, *next};
+  const auto changed = co_await change_password(ctx, std::move(change));
+  if (!changed) throw to_problem(changed.error(), "The current password is wrong.");
   co_return http::no_content();
 }
 
-boost::asio::awaitable<http::Response> withdraw(UserContext& ctx, http::Request& req) {
+boost::asio::awaitable<http::Response> delete_me(UserContext& ctx, http::Request& req) {
   http::JsonInput in(req);
-  auto password = in.root().text("password", {.min = 1, .max = 128});
+  auto password = in.root().text("password", presented_password_rule());
   in.finish();
-  const auto id = req.caller->id;
-  auto read = [&](Session& s) { return credentials(s, id); };
-  const auto [username, hash] = co_await ctx.db.autocommit(read);
-  if (!co_await ctx.passwords.verify(hash, *password)) {
-    throw http::Problem(401, "invalid_credentials", "Invalid credentials", "The password is wrong.");
-  }
-  // Orders in progress (paid, shipping, awaiting a return) will refuse this with 409
-  // orders_in_progress once the order module exists; until then a user has none.
-  auto erase = [&](Tx& tx) {
-    tx.sql() << kErase, soci::use(id);
-    tx.sql() << kEraseAddresses, soci::use(id);
-    tx.sql() << kEraseCodes, soci::use(id);
-    revoke_sessions_of(tx, id);
-    infra::events::publish(tx, UserWithdrawn{id});
-  };
-  co_await ctx.db.transact(erase);
+  const auto done = co_await withdraw(ctx, req.caller->id, *password);
+  if (!done) throw to_problem(done.error(), "The password is wrong.");
   co_return http::no_content();
 }
 
@@ -130,10 +83,10 @@ void register_me_routes(http::Router& router, UserContext& ctx) {
   router.add(
       Method::kPatch, "/api/v1/me", [&ctx](http::Request& r) { return patch_me(ctx, r); }, signed_in);
   router.add(
-      Method::kPut, "/api/v1/me/password", [&ctx](http::Request& r) { return change_password(ctx, r); },
+      Method::kPut, "/api/v1/me/password", [&ctx](http::Request& r) { return put_password(ctx, r); },
       signed_in);
   router.add(
-      Method::kDelete, "/api/v1/me", [&ctx](http::Request& r) { return withdraw(ctx, r); }, signed_in);
+      Method::kDelete, "/api/v1/me", [&ctx](http::Request& r) { return delete_me(ctx, r); }, signed_in);
 }
 
 }  // namespace shop::user

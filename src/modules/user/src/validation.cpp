@@ -4,9 +4,13 @@
 #include <cctype>
 
 namespace shop::user {
+namespace {
 
-using infra::http::Presence;
-using infra::http::TextRule;
+bool all_digits(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
 
 bool valid_username(std::string_view username) {
   return username.size() >= 4 && username.size() <= 20 &&
@@ -44,15 +48,6 @@ std::optional<std::string> normalize_phone(std::string_view phone) {
   return digits.substr(0, 3) + "-" + digits.substr(3, 4) + "-" + digits.substr(7);
 }
 
-bool is_uuid(std::string_view text) {
-  if (text.size() != 36) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? text[i] != '-' : !std::isxdigit(static_cast<unsigned char>(text[i]))) return false;
-  }
-  return true;
-}
-
 std::string normalize_email(std::string_view email) {
   while (!email.empty() && std::isspace(static_cast<unsigned char>(email.front()))) email.remove_prefix(1);
   while (!email.empty() && std::isspace(static_cast<unsigned char>(email.back()))) email.remove_suffix(1);
@@ -69,11 +64,12 @@ TextRule username_rule(Presence presence) {
           .check_message = "must be 4 to 20 of a-z, 0-9 and _"};
 }
 TextRule password_rule(Presence presence) {
-  return {.min = 8, .max = 128, .presence = presence};
+  return {.min = 8, .max = 128, .presence = presence, .kind = infra::domain::TextKind::kAny};
 }
-TextRule email_rule() {
+TextRule email_rule(Presence presence) {
   return {.min = 3,
           .max = 254,
+          .presence = presence,
           .check = [](std::string_view e) { return valid_email(normalize_email(e)); },
           .check_message = "must be an e-mail address"};
 }
@@ -86,6 +82,24 @@ TextRule phone_rule(Presence presence) {
           .presence = presence,
           .check = [](std::string_view p) { return normalize_phone(p).has_value(); },
           .check_message = "must be a Korean mobile number such as 010-1234-5678"};
+}
+TextRule zip_code_rule(Presence presence) {
+  return {.min = 5, .max = 5, .presence = presence, .check = all_digits, .check_message = "must be 5 digits"};
+}
+TextRule recipient_rule(Presence presence) {
+  return {.min = 1, .max = 50, .presence = presence};
+}
+TextRule address_line_rule(Presence presence, std::size_t min) {
+  return {.min = min, .max = 200, .presence = presence};
+}
+TextRule account_username_rule() {
+  return {.min = 1, .max = 64};
+}
+TextRule login_username_rule() {
+  return {.min = 1, .max = 64, .kind = infra::domain::TextKind::kAny};
+}
+TextRule presented_password_rule() {
+  return {.min = 1, .max = 128, .kind = infra::domain::TextKind::kAny};
 }
 
 }  // namespace shop::user

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "shop/infra/db/database.hpp"
+#include "shop/infra/db/tx.hpp"
 
 #include <optional>
 #include <string>
@@ -17,15 +17,29 @@ std::optional<Role> parse_role(std::string_view name);
 struct Contact {
   std::string user_id;
   std::string username;
-  std::string email;
-  std::string name;
+  std::optional<std::string> email;  // accounts made by `shopd create-admin` may have none
+  std::optional<std::string> name;
+};
+
+// An address as an order snapshots it when it is placed.
+struct ShippingAddress {
+  std::string recipient, phone, zip_code, line1;
+  std::optional<std::string> line2 = std::nullopt;
+};
+
+// Which address: one of `user_id`'s own, by its id.
+struct AddressRef {
+  std::string_view user_id;
+  std::string_view address_id;
 };
 
 class UserDirectory {
  public:
   virtual ~UserDirectory() = default;
-  // nullopt for an unknown or withdrawn user. Runs on the caller's session or transaction.
-  virtual std::optional<Contact> contact(infra::db::Session& session, std::string_view user_id) const = 0;
+  // nullopt for an unknown or withdrawn user. Runs in the caller's transaction.
+  virtual std::optional<Contact> contact(infra::db::Tx& tx, std::string_view user_id) const = 0;
+  // One of the user's own addresses, decrypted; nullopt if the user has no address with this id.
+  virtual std::optional<ShippingAddress> shipping_address(infra::db::Tx& tx, AddressRef ref) const = 0;
 };
 
 }  // namespace shop::user

@@ -16,7 +16,8 @@ std::optional<std::string> decode_base64url(std::string_view text);
 std::string encode_base64(std::string_view bytes);
 std::optional<std::string> decode_base64(std::string_view text);
 
-// Lower-case hex, two characters per byte.
+// Lower-case hex, two characters per byte; decoding takes either case and refuses odd lengths.
 std::string encode_hex(std::string_view bytes);
+std::optional<std::string> decode_hex(std::string_view text);
 
 }  // namespace shop::infra::crypto

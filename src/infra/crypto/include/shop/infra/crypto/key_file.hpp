@@ -9,7 +9,8 @@
 // (development) is the caller's policy; the two functions below serve the two cases.
 namespace shop::infra::crypto {
 
-// Loads the ring from `path`. Throws std::system_error if the file cannot be read and
+// Loads the ring from `path`. Throws std::system_error if the file cannot be read,
+// std::runtime_error (naming the path and its mode) if group or others may read or write it, and
 // std::invalid_argument (naming the path, never the keys) if its content is not a valid ring.
 KeyRing load_key_file(const std::filesystem::path& path);
 

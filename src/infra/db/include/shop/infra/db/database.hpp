@@ -1,75 +1,36 @@
 #pragma once
 
 #include "shop/infra/db/errors.hpp"
-#include "shop/infra/db/query.hpp"
+#include "shop/infra/db/rows.hpp"
+#include "shop/infra/db/statement.hpp"
+#include "shop/infra/db/tx.hpp"
 #include "shop/infra/exec/worker_pool.hpp"
 
-#include <soci/soci.h>
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <type_traits>
-#include <typeindex>
-#include <unordered_map>
-#include <vector>
 
-// The one way into PostgreSQL. SOCI is synchronous, so every unit of work runs on the database
-// worker pool (one thread per pooled connection) and the awaiting coroutine resumes on its own
-// executor. Statements are SOCI's: `session.sql() << kFindProduct, soci::use(id), soci::into(name);`.
+namespace shop::infra::metrics {
+class Registry;
+}
+
+// The one way into PostgreSQL, in two forms that take the same Statement constants:
+//   co_await db.transact([&](Tx& tx) { tx.exec(kReserve, id, n); return tx.query(kFind, id); });
+//   co_await db.query(kProductById, id);  // one read, no transaction
+// Transactions run on the database worker pool (SOCI underneath, one thread per pooled connection)
+// and the awaiting coroutine resumes on its own executor. Single reads run on the read pool through
+// libpq's asynchronous API on the caller's own thread: one round trip, no hand-off.
 namespace shop::infra::db {
-
-// One pooled PostgreSQL connection and the statements prepared on it. The statements are declared
-// after the session so that they are destroyed first.
-struct Connection {
-  std::unique_ptr<soci::session> sql;
-  std::unordered_map<std::type_index, std::shared_ptr<void>> prepared;
-};
-
-// A pooled connection lent to one unit of work.
-class Session {
- public:
-  explicit Session(Connection& connection) : connection_(connection) {}
-  soci::session& sql() { return *connection_.sql; }
-  // Runs a script of several statements at once (migrations); SOCI's `<<` takes only one.
-  void execute_script(std::string_view sql);
-
-  // A statement prepared once per connection and executed many times, for hot queries: PostgreSQL
-  // then parses and plans it once instead of on every call. Q is constructed from soci::session&
-  // and holds the variables it binds, declared before the soci::statement that binds them:
-  //   struct FindName {
-  //     explicit FindName(soci::session& sql) : st((sql.prepare << kFindName, soci::use(id),
-  //     soci::into(name))) {} long long id = 0; std::string name; soci::statement st;
-  //   };
-  //   auto& q = session.prepared<FindName>(); q.id = 7; if (q.st.execute(true)) use(q.name);
-  template <class Q>
-  Q& prepared() {
-    auto& slot = connection_.prepared[std::type_index(typeid(Q))];
-    if (!slot) slot = std::make_shared<Q>(sql());
-    return *static_cast<Q*>(slot.get());
-  }
-
- private:
-  Connection& connection_;
-};
-
-// A Session inside an open transaction. Interfaces whose work must be atomic with their caller's take
-// a Tx&, so a module never opens a second transaction for it.
-class Tx : public Session {
- public:
-  using Session::Session;
-};
 
 struct DatabaseOptions {
   std::string url;                 // libpq connection string or URI
-  std::size_t pool_size = 8;       // connections, and worker threads
+  std::size_t pool_size = 8;       // connections for transactions, and their worker threads
   std::size_t read_pool_size = 4;  // connections for query(), driven from I/O threads
   int max_attempts = 5;            // for serialization failures and deadlocks
   std::chrono::milliseconds statement_timeout{30'000};
@@ -78,7 +39,8 @@ struct DatabaseOptions {
 class Database {
  public:
   // Throws std::invalid_argument for a URL libpq cannot parse; connects lazily, on first use.
-  explicit Database(DatabaseOptions options);
+  // With `metrics`, every statement's latency is recorded in shopd_db_statement_seconds by name.
+  explicit Database(DatabaseOptions options, metrics::Registry* metrics = nullptr);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -91,33 +53,27 @@ class Database {
     return workers_.call([this, fn = std::move(fn)]() mutable { return transact_blocking(fn); });
   }
 
-  // Runs fn(Session&) without a transaction: each statement commits on its own and sees its own
-  // snapshot. For single-statement reads and for work that manages its own transactions. fn runs a
-  // second time if the first attempt found its connection broken (after a database restart).
-  template <class F>
-  boost::asio::awaitable<std::invoke_result_t<F&, Session&>> autocommit(F fn) {
-    return workers_.call([this, fn = std::move(fn)]() mutable { return autocommit_blocking(fn); });
+  // One statement outside any transaction, on the read pool: the path for hot reads. Writes that
+  // must be atomic with others, and anything that must see the primary, use transact(). Retried once
+  // on a fresh connection if the first one was found broken.
+  template <class... P>
+  boost::asio::awaitable<Rows> query(const Statement& statement, const P&... params) {
+    return query_params(statement, Params{Param(params)...});
   }
+  boost::asio::awaitable<Rows> query_params(const Statement& statement, Params params);
 
-  // Runs one prepared statement (`$1`-style parameters, values as text) outside any transaction,
-  // through libpq's asynchronous API on the caller's own thread: one round trip, no hand-off to a
-  // worker. The path for hot reads; writes that must be atomic with others use transact(). Retried
-  // once on a fresh connection if the first one was found broken.
-  //   auto rows = co_await db.query(kFindProduct, product_id);  // parameters: strings or integers
-  template <class... Params>
-  boost::asio::awaitable<QueryResult> query(const Statement& statement, const Params&... params) {
-    return query_text(statement, std::vector<std::string>{query_parameter(params)...});
-  }
-
-  // The same on the calling thread, for command-line tools and tests; never on an I/O thread.
+  // transact() on the calling thread, for command-line tools, background threads and tests; never
+  // on an I/O thread.
   template <class F>
   std::invoke_result_t<F&, Tx&> transact_blocking(F& fn) {
-    return with_result<std::invoke_result_t<F&, Tx&>, Tx>(fn, [this](auto&& body) { run_transaction(body); });
-  }
-  template <class F>
-  std::invoke_result_t<F&, Session&> autocommit_blocking(F& fn) {
-    return with_result<std::invoke_result_t<F&, Session&>, Session>(
-        fn, [this](auto&& body) { run_autocommit(body); });
+    using R = std::invoke_result_t<F&, Tx&>;
+    if constexpr (std::is_void_v<R>) {
+      run_transaction([&](Tx& tx) { fn(tx); });
+    } else {
+      std::optional<R> result;
+      run_transaction([&](Tx& tx) { result.emplace(fn(tx)); });
+      return std::move(*result);
+    }
   }
 
   // The libpq keyword connection string, for the few users that need a connection of their own
@@ -129,38 +85,16 @@ class Database {
   std::size_t read_pool_size() const { return options_.read_pool_size; }
   std::size_t reads_in_use() const;
 
+  // The connection pools, private to infra/db.
+  struct Impl;
+
  private:
-  class Lease;
-
-  template <class R, class S, class F, class Runner>
-  static R with_result(F& fn, Runner&& runner) {
-    if constexpr (std::is_void_v<R>) {
-      runner(std::function<void(S&)>([&](S& s) { fn(s); }));
-    } else {
-      std::optional<R> result;
-      runner(std::function<void(S&)>([&](S& s) { result.emplace(fn(s)); }));
-      return std::move(*result);
-    }
-  }
-
-  static std::string query_parameter(std::string_view text) { return std::string(text); }
-  template <class I>
-  requires std::is_integral_v<I>
-  static std::string query_parameter(I value) { return std::to_string(value); }
-  boost::asio::awaitable<QueryResult> query_text(const Statement& statement, std::vector<std::string> params);
   void run_transaction(const std::function<void(Tx&)>& body);
-  void run_autocommit(const std::function<void(Session&)>& body);
-  std::unique_ptr<Connection> checkout();
-  void give_back(std::unique_ptr<Connection> connection);
-  std::unique_ptr<Connection> connect();
 
   DatabaseOptions options_;
   std::string conninfo_;
-  std::mutex mutex_;
-  std::condition_variable available_;
-  std::vector<std::unique_ptr<Connection>> idle_;  // null entries are slots not yet connected
+  std::unique_ptr<Impl> impl_;
   exec::WorkerPool workers_;
-  std::unique_ptr<class ReadPool> reads_;
 };
 
 }  // namespace shop::infra::db

@@ -2,17 +2,21 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 // Database failures, classified by SQLSTATE so that callers can react to the kind, not the text.
+// Each names the statement that failed (empty for connecting and transaction control), and its
+// what() leads with that name, so every log line of a database error says which statement it was.
 namespace shop::infra::db {
 
 class DbError : public std::runtime_error {
  public:
-  DbError(const std::string& what, std::string sqlstate)
-      : std::runtime_error(what), sqlstate_(std::move(sqlstate)) {}
+  DbError(std::string_view statement, const std::string& message, std::string sqlstate);
   const std::string& sqlstate() const { return sqlstate_; }
+  const std::string& statement() const { return statement_; }
 
  private:
+  std::string statement_;
   std::string sqlstate_;
 };
 

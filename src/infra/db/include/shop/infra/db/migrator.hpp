@@ -49,7 +49,7 @@ class Migrator {
   const std::vector<Migration>& migrations() const { return migrations_; }
 
  private:
-  MigrationStatus status(Session& session);
+  MigrationStatus status(Tx& tx);
 
   Database& db_;
   std::vector<Migration> migrations_;

@@ -27,7 +27,7 @@ struct DeadLetterPage {
 };
 
 // Oldest first, ids greater than `after`.
-DeadLetterPage list_dead_letters(db::Session& session, std::size_t limit, std::int64_t after = 0);
+DeadLetterPage list_dead_letters(db::Tx& tx, std::size_t limit, std::int64_t after = 0);
 
 // False if `id` is not a dead letter (unknown, or already replayed).
 bool replay_dead_letter(db::Tx& tx, std::int64_t id, clock::TimePoint now);

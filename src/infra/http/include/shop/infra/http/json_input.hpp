@@ -1,12 +1,13 @@
 #pragma once
 
+#include "shop/infra/domain/text_rule.hpp"
 #include "shop/infra/http/message.hpp"
 #include "shop/infra/http/problem.hpp"
 
 #include <boost/json/object.hpp>
 
 #include <cstdint>
-#include <functional>
+#include <list>
 #include <optional>
 #include <set>
 #include <string>
@@ -22,16 +23,8 @@
 //   in.finish();  // throws Problem 400 if anything was wrong
 namespace shop::infra::http {
 
-enum class Presence { kRequired, kOptional };
-
-struct TextRule {
-  std::size_t min = 0;  // in Unicode code points
-  std::size_t max = 10'000;
-  Presence presence = Presence::kRequired;
-  // An extra check and the message when it fails, e.g. a pattern.
-  std::function<bool(std::string_view)> check = {};
-  std::string_view check_message = {};
-};
+using domain::Presence;
+using domain::TextRule;
 
 class FieldReader {
  public:
@@ -41,6 +34,18 @@ class FieldReader {
   std::optional<std::int64_t> integer(std::string_view field, std::int64_t min, std::int64_t max,
                                       Presence presence = Presence::kRequired);
   std::optional<bool> boolean(std::string_view field, Presence presence = Presence::kRequired);
+  // An array of at most `max_items` strings, each held to `rule` (an error names "field[2]").
+  std::optional<std::vector<std::string>> texts(std::string_view field, const TextRule& rule,
+                                                std::size_t max_items,
+                                                Presence presence = Presence::kRequired);
+  // An array of at most `max_items` objects, each read by a reader of its own whose errors name
+  // "field[3].quantity" and whose unknown fields are reported like the root's. The readers live
+  // as long as this one.
+  std::optional<std::vector<FieldReader*>> objects(std::string_view field, std::size_t max_items,
+                                                   Presence presence = Presence::kRequired);
+  // True if the field is present as JSON null: how a PATCH clears an optional value. Read it
+  // before the field's typed reader, which would refuse the null.
+  bool is_null(std::string_view field);
   // Adds an error for a field, for checks that span fields.
   void reject(std::string_view field, std::string message);
   // Fields present but never asked for; called by JsonInput::finish.
@@ -54,12 +59,15 @@ class FieldReader {
   std::string prefix_;
   std::vector<FieldError>& errors_;
   std::set<std::string, std::less<>> asked_;
+  std::list<FieldReader> items_;  // objects()'s readers: a list keeps their addresses
 };
 
 class JsonInput {
  public:
+  // kOptional: an empty body reads as {} (a POST whose fields are all optional).
+  enum class Body { kRequired, kOptional };
   // 415 unless the body is declared JSON; 400 malformed_json unless it parses to an object.
-  explicit JsonInput(const Request& request);
+  explicit JsonInput(const Request& request, Body body = Body::kRequired);
   JsonInput(const JsonInput&) = delete;
   JsonInput& operator=(const JsonInput&) = delete;
 
@@ -72,8 +80,5 @@ class JsonInput {
   std::vector<FieldError> errors_;
   FieldReader root_;
 };
-
-// Counts UTF-8 code points; nullopt if the text is not valid UTF-8.
-std::optional<std::size_t> utf8_length(std::string_view text);
 
 }  // namespace shop::infra::http

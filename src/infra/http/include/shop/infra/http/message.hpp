@@ -2,6 +2,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <any>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,9 @@ struct Caller {
   std::string id;  // user id
   std::string role;
   std::string session_id;
+  // Whatever else the authenticator read with the session, for the handlers of its own module:
+  // the user module carries the account's row, so GET /me costs no second round trip.
+  std::any account = {};
 };
 
 struct Request {
@@ -34,7 +38,10 @@ struct Request {
   Headers headers;
   std::string body;
   std::string request_id;
-  std::string remote_address;
+  std::string remote_address;  // the socket peer, "192.0.2.1:50312" or "[2001:db8::1]:50312"
+  // The client, without a port: the peer, or who it forwards for if it is a trusted proxy
+  // (client_address.hpp). Per-address limits count rate_limit_subject(client_address).
+  std::string client_address;
   // Filled by the router.
   std::string route;  // the matched pattern, e.g. "/api/v1/products/{id}"
   std::vector<std::pair<std::string, std::string>> params;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "shop/infra/domain/field_error.hpp"
 #include "shop/infra/http/message.hpp"
 
 #include <exception>
@@ -7,13 +8,11 @@
 #include <vector>
 
 // RFC 9457 problem documents. A handler throws Problem for an outcome the client must see as an
-// error; the server turns it, and every other failure, into `application/problem+json`.
+// error; the server turns it, and every other failure, into `application/problem+json`. The document
+// lists the first 50 field errors; `errors_omitted` counts the rest.
 namespace shop::infra::http {
 
-struct FieldError {
-  std::string field;  // "items[2].quantity"
-  std::string message;
-};
+using domain::FieldError;
 
 class Problem : public std::exception {
  public:

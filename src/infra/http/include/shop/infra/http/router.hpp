@@ -21,16 +21,22 @@ using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
 //   router.add(Method::kPut, "/api/v1/admin/users/{id}/role", handler, Access::roles({"admin"}));
 // A route that needs a caller answers 401 (with WWW-Authenticate: Bearer) without a valid bearer
 // token and 403 when the caller's role is not listed.
+// A public route that answers its caller more (a product's owner sees its stock in full) is
+// Access::anyone_or_signed_in(): without a token it runs anonymously, with one the token must be
+// valid (401 otherwise) and sets the caller.
 struct Access {
   bool authenticated = false;
   std::vector<std::string> allowed_roles;  // empty: any authenticated caller
+  bool identifies = false;                 // not authenticated, but a bearer token names the caller
 
   static Access anyone() { return {}; }
+  static Access anyone_or_signed_in() { return {false, {}, true}; }
   static Access signed_in() { return {true, {}}; }
   static Access roles(std::vector<std::string> allowed) { return {true, std::move(allowed)}; }
 };
 
-// Resolves a bearer token to its caller; nullopt for a token that is not, or no longer, valid.
+// Resolves a bearer token to its caller; nullopt for a token that is not, or no longer, valid. The
+// Server is built with one (the user module's) and checks every route's Access through it.
 using Authenticator = std::function<boost::asio::awaitable<std::optional<Caller>>(std::string token)>;
 
 struct RouteInfo {
@@ -43,9 +49,6 @@ class Router {
  public:
   // Throws std::logic_error for a malformed pattern or a (method, pattern) registered twice.
   void add(Method method, std::string pattern, Handler handler, Access access = Access::anyone());
-  // How bearer tokens are checked; without one, every route that needs a caller answers 401.
-  void set_authenticator(Authenticator authenticator) { authenticator_ = std::move(authenticator); }
-  const Authenticator& authenticator() const { return authenticator_; }
 
   struct Match {
     enum class Kind { kFound, kNotFound, kMethodNotAllowed } kind = Kind::kNotFound;
@@ -68,7 +71,6 @@ class Router {
     Access access;
   };
   std::vector<Route> routes_;
-  Authenticator authenticator_;
 };
 
 }  // namespace shop::infra::http

@@ -28,6 +28,9 @@ struct Field {
   std::string value;
 };
 
+// The line write() would print, newline included.
+std::string format_line(Level level, std::string_view module, std::string_view msg,
+                        std::initializer_list<Field> fields = {});
 void write(Level level, std::string_view module, std::string_view msg,
            std::initializer_list<Field> fields = {});
 

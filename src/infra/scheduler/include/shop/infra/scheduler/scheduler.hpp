@@ -66,8 +66,8 @@ class Scheduler {
 
   bool ensure_rows();
   Outcome run_if_due(const Entry& entry);
-  void record_failure(const Entry& entry, long long scheduled_us, long long next_us, long long started_us,
-                      const std::string& error);
+  void record_failure(const Entry& entry, clock::TimePoint scheduled, clock::TimePoint next,
+                      clock::TimePoint started, const std::string& error);
 
   db::Database& db_;
   const clock::Clock& clock_;

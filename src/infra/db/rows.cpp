@@ -1,0 +1,102 @@
+#include "shop/infra/db/rows.hpp"
+
+#include "shop/infra/clock/time_text.hpp"
+#include "shop/infra/crypto/base64.hpp"
+#include "shop/infra/db/errors.hpp"
+
+#include <fmt/format.h>
+#include <libpq-fe.h>
+
+#include <charconv>
+
+namespace shop::infra::db {
+
+Rows::Rows(pg_result* result) : result_(result, PQclear) {}
+
+int Rows::size() const {
+  return PQntuples(result_.get());
+}
+
+std::optional<Row> Rows::first() const {
+  if (empty()) return std::nullopt;
+  return (*this)[0];
+}
+
+std::int64_t Rows::affected() const {
+  const std::string_view count = PQcmdTuples(result_.get());
+  std::int64_t n = 0;
+  std::from_chars(count.data(), count.data() + count.size(), n);
+  return n;
+}
+
+void Row::fail(int column, std::string_view wanted) const {
+  const char* name = PQfname(result_.get(), column);
+  throw DbError(
+      "",
+      fmt::format("column {} ({}) of row {} is not {}", column, name == nullptr ? "?" : name, row_, wanted),
+      "");
+}
+
+bool Row::is_null(int column) const {
+  return PQgetisnull(result_.get(), row_, column) != 0;
+}
+
+std::string_view Row::text(int column) const {
+  if (column < 0 || column >= PQnfields(result_.get())) fail(column, "a column of the result");
+  if (is_null(column)) fail(column, "text but NULL");
+  return {PQgetvalue(result_.get(), row_, column),
+          static_cast<std::size_t>(PQgetlength(result_.get(), row_, column))};
+}
+
+std::int64_t Row::integer(int column) const {
+  const auto value = text(column);
+  std::int64_t n = 0;
+  const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (ec != std::errc{} || ptr != value.data() + value.size()) fail(column, "an integer");
+  return n;
+}
+
+bool Row::boolean(int column) const {
+  const auto value = text(column);
+  if (value == "t") return true;
+  if (value == "f") return false;
+  fail(column, "a boolean");
+}
+
+clock::TimePoint Row::time(int column) const {
+  const auto value = text(column);
+  if (value == "infinity") return clock::TimePoint::max();
+  if (value == "-infinity") return clock::TimePoint::min();
+  const auto parsed = clock::parse_iso_timestamp(value);
+  if (!parsed) fail(column, "a timestamp with time zone");
+  return *parsed;
+}
+
+std::string Row::bytes(int column) const {
+  const auto value = text(column);
+  auto decoded = value.starts_with("\\x") ? crypto::decode_hex(value.substr(2)) : std::nullopt;
+  if (!decoded) fail(column, "bytea in hex form");
+  return std::move(*decoded);
+}
+
+std::optional<std::string> Row::optional_string(int column) const {
+  if (is_null(column)) return std::nullopt;
+  return string(column);
+}
+
+std::optional<std::int64_t> Row::optional_integer(int column) const {
+  if (is_null(column)) return std::nullopt;
+  return integer(column);
+}
+
+std::optional<clock::TimePoint> Row::optional_time(int column) const {
+  if (is_null(column)) return std::nullopt;
+  return time(column);
+}
+
+std::optional<std::string> Row::optional_bytes(int column) const {
+  if (is_null(column)) return std::nullopt;
+  return bytes(column);
+}
+
+}  // namespace shop::infra::db

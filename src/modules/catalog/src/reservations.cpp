@@ -1,0 +1,239 @@
+#include "reservations.hpp"
+
+#include "change_announcements.hpp"
+#include "product.hpp"
+
+#include "shop/infra/domain/uuid.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <unordered_map>
+
+namespace shop::catalog {
+namespace {
+
+using infra::db::Statement;
+using infra::db::Tx;
+using infra::domain::Done;
+using infra::domain::fail;
+using infra::domain::Outcome;
+
+// Claims the order id first: a concurrent reserve of the same order waits here and then finds the
+// reservation made, so each order reserves once.
+constexpr Statement kClaim{
+    "catalog.claim_reservation",
+    "INSERT INTO catalog.reservations (order_id, customer_id, status, created_at,"
+    " updated_at) VALUES ($1, $2, 'reserved', $3, $3) ON CONFLICT (order_id) DO NOTHING"};
+constexpr Statement kUnclaim{"catalog.unclaim_reservation",
+                             "DELETE FROM catalog.reservations WHERE order_id = $1"};
+constexpr Statement kLockBasket{
+    "catalog.lock_basket",
+    "SELECT id FROM catalog.products WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE"};
+// A statement of its own after the lock: under READ COMMITTED it sees every basket committed while
+// this one waited for the rows.
+constexpr Statement kJudgeBasket{
+    "catalog.judge_basket",
+    "SELECT p.id IS NOT NULL AND p.deleted_at IS NULL, p.sale_opens_at, p.on_hand - p.reserved,"
+    " p.purchase_limit,"
+    " CASE WHEN p.purchase_limit IS NULL THEN 0 ELSE (SELECT coalesce(sum(l.quantity), 0)"
+    "   FROM catalog.reservations r JOIN catalog.reservation_lines l ON l.order_id = r.order_id"
+    "   WHERE r.customer_id = $3 AND r.status IN ('reserved', 'sold') AND l.product_id = b.id) END,"
+    " p.name, p.price, p.seller_id"
+    " FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALITY AS b(id, quantity, position)"
+    " LEFT JOIN catalog.products p ON p.id = b.id ORDER BY b.position"};
+constexpr Statement kTakeBasket{
+    "catalog.take_basket",
+    "WITH taken AS ("
+    "  UPDATE catalog.products p SET reserved = p.reserved + b.quantity"
+    "  FROM unnest($2::uuid[], $3::bigint[]) AS b(id, quantity)"
+    "  WHERE p.id = b.id AND p.deleted_at IS NULL AND p.on_hand - p.reserved >= b.quantity"
+    "  RETURNING p.id, p.name, p.price, p.seller_id, b.quantity)"
+    " INSERT INTO catalog.reservation_lines (order_id, product_id, quantity, name, unit_price, seller_id)"
+    " SELECT $1, id, quantity, name, price, seller_id FROM taken"};
+
+constexpr Statement kFind{"catalog.find_reservation",
+                          "SELECT customer_id, status FROM catalog.reservations WHERE order_id = $1"};
+constexpr Statement kFindLines{"catalog.reservation_lines",
+                               "SELECT product_id, seller_id, name, unit_price, quantity"
+                               " FROM catalog.reservation_lines WHERE order_id = $1 ORDER BY product_id"};
+constexpr Statement kMove{"catalog.move_reservation",
+                          "UPDATE catalog.reservations SET status = $3, updated_at = $4"
+                          " WHERE order_id = $1 AND status = $2"};
+constexpr Statement kLockHeld{"catalog.lock_reserved_products",
+                              "SELECT p.id FROM catalog.products p JOIN catalog.reservation_lines l"
+                              " ON l.product_id = p.id WHERE l.order_id = $1 ORDER BY p.id FOR UPDATE OF p"};
+constexpr Statement kRelease{"catalog.release_stock",
+                             "UPDATE catalog.products p SET reserved = p.reserved - l.quantity"
+                             " FROM catalog.reservation_lines l WHERE l.order_id = $1 AND p.id = l.product_id"
+                             " RETURNING p.id"};
+constexpr Statement kSell{"catalog.sell_stock",
+                          "UPDATE catalog.products p SET on_hand = p.on_hand - l.quantity,"
+                          " reserved = p.reserved - l.quantity"
+                          " FROM catalog.reservation_lines l WHERE l.order_id = $1 AND p.id = l.product_id"
+                          " RETURNING p.id"};
+constexpr Statement kRestock{"catalog.restock",
+                             "UPDATE catalog.products p SET on_hand = p.on_hand + l.quantity"
+                             " FROM catalog.reservation_lines l WHERE l.order_id = $1 AND p.id = l.product_id"
+                             " RETURNING p.id"};
+
+// A reservation's moves: from one status to the next, by one statement over all its lines.
+struct Move {
+  ReservationStatus from;
+  ReservationStatus to;
+  const Statement& stock;
+  std::string_view cause;  // StockChanged::cause
+};
+constexpr Move kReleaseMove{ReservationStatus::kReserved, ReservationStatus::kReleased, kRelease, "released"};
+constexpr Move kCommitMove{ReservationStatus::kReserved, ReservationStatus::kSold, kSell, "sold"};
+constexpr Move kRestockMove{ReservationStatus::kSold, ReservationStatus::kRestocked, kRestock, "restocked"};
+
+std::optional<ReservationStatus> parse_status(std::string_view text) {
+  for (auto s : {ReservationStatus::kReserved, ReservationStatus::kReleased, ReservationStatus::kSold,
+                 ReservationStatus::kRestocked}) {
+    if (status_name(s) == text) return s;
+  }
+  return std::nullopt;
+}
+
+void require_uuid(std::string_view text, const char* what) {
+  if (!infra::domain::is_uuid(text)) throw std::invalid_argument(std::string(what) + " must be a UUID");
+}
+
+// The basket with lines of one product added up (however its id is spelled), in the order each
+// product first appears.
+std::vector<BasketLine> merge_lines(const std::vector<BasketLine>& lines) {
+  std::vector<BasketLine> merged;
+  std::unordered_map<std::string, std::size_t> at;
+  for (const auto& line : lines) {
+    if (line.quantity < 1) throw std::invalid_argument("a basket line's quantity must be at least 1");
+    auto id = canonical_id(line.product_id);
+    const auto [found, inserted] = at.emplace(id, merged.size());
+    if (inserted) {
+      merged.push_back({std::move(id), line.quantity});
+    } else {
+      merged[found->second].quantity += line.quantity;
+    }
+  }
+  return merged;
+}
+
+// The first reason in the line's judgement row (kJudgeBasket) that it cannot be reserved.
+std::optional<ReserveRefused> refusal(const BasketLine& line, const infra::db::Row& row,
+                                      infra::clock::TimePoint now) {
+  ReserveRefused refused{
+      .reason = ReserveError::kProductNotFound, .product_id = line.product_id, .requested = line.quantity};
+  if (!row.boolean(0)) return refused;
+  if (const auto opens = row.optional_time(1); opens && *opens > now) {
+    refused.reason = ReserveError::kSaleNotOpen;
+    refused.sale_opens_at = opens;
+    return refused;
+  }
+  if (const auto limit = row.optional_integer(3); limit && row.integer(4) + line.quantity > *limit) {
+    refused.reason = ReserveError::kPurchaseLimitExceeded;
+    refused.purchase_limit = *limit;
+    refused.already_bought = row.integer(4);
+    return refused;
+  }
+  if (row.integer(2) < line.quantity) {
+    refused.reason = ReserveError::kInsufficientStock;
+    refused.available = row.integer(2);
+    return refused;
+  }
+  return std::nullopt;
+}
+
+Outcome<Done, TransitionRefused> move(const CatalogContext& ctx, Tx& tx, std::string_view order_id,
+                                      const Move& m) {
+  if (!infra::domain::is_uuid(order_id))
+    return fail(TransitionRefused{TransitionRefused::Reason::kUnknownOrder});
+  const std::string id(order_id);
+  if (tx.exec(kMove, id, status_name(m.from), status_name(m.to), ctx.clock.now()) == 0) {
+    const auto row = tx.query(kFind, id).first();
+    if (!row) return fail(TransitionRefused{TransitionRefused::Reason::kUnknownOrder});
+    const auto status = parse_status(row->text(1));
+    if (status == m.to) return Done{};  // done before: nothing changes
+    return fail(TransitionRefused{TransitionRefused::Reason::kWrongState, status});
+  }
+  tx.query(kLockHeld, id);
+  std::vector<std::string> product_ids;
+  for (const auto row : tx.query(m.stock, id)) product_ids.push_back(row.string(0));
+  announce_stock_change(tx, StockChanged{std::move(product_ids), std::string(m.cause), id});
+  return Done{};
+}
+
+}  // namespace
+
+std::optional<Reservation> find_reservation(Tx& tx, std::string_view order_id) {
+  if (!infra::domain::is_uuid(order_id)) return std::nullopt;
+  const std::string id(order_id);
+  const auto row = tx.query(kFind, id).first();
+  if (!row) return std::nullopt;
+  Reservation r{.order_id = id,
+                .customer_id = row->string(0),
+                .status = parse_status(row->text(1)).value_or(ReservationStatus::kReserved)};
+  for (const auto line : tx.query(kFindLines, id)) {
+    r.lines.push_back({line.string(0), line.string(1), line.string(2), line.integer(3), line.integer(4)});
+  }
+  return r;
+}
+
+Outcome<Reservation, ReserveRefused> reserve(const CatalogContext& ctx, Tx& tx,
+                                             const ReserveRequest& request) {
+  require_uuid(request.order_id, "order_id");
+  require_uuid(request.customer_id, "customer_id");
+  if (request.lines.empty()) throw std::invalid_argument("a basket needs at least one line");
+  const auto basket = merge_lines(request.lines);
+  const auto now = ctx.clock.now();
+
+  if (tx.exec(kClaim, request.order_id, request.customer_id, now) == 0) {
+    return *find_reservation(tx, request.order_id);  // reserved before: answered as it was
+  }
+  // An id that is no UUID is no product; the first such line may come before any other failure.
+  std::vector<std::string> ids;
+  std::vector<std::int64_t> quantities;
+  for (const auto& line : basket) {
+    if (!infra::domain::is_uuid(line.product_id)) {
+      tx.exec(kUnclaim, request.order_id);
+      return fail(ReserveRefused{.reason = ReserveError::kProductNotFound,
+                                 .product_id = line.product_id,
+                                 .requested = line.quantity});
+    }
+    ids.push_back(line.product_id);
+    quantities.push_back(line.quantity);
+  }
+  tx.query(kLockBasket, ids);
+  const auto judged = tx.query(kJudgeBasket, ids, quantities, request.customer_id);
+  Reservation reservation{.order_id = request.order_id, .customer_id = request.customer_id};
+  for (std::size_t i = 0; i < basket.size(); ++i) {
+    const auto row = judged[static_cast<int>(i)];
+    if (auto refused = refusal(basket[i], row, now)) {
+      tx.exec(kUnclaim, request.order_id);
+      return fail(std::move(*refused));
+    }
+    reservation.lines.push_back(
+        {basket[i].product_id, row.string(7), row.string(5), row.integer(6), basket[i].quantity});
+  }
+  const auto taken = tx.exec(kTakeBasket, request.order_id, ids, quantities);
+  // The rows are locked and were judged sufficient: a shortfall here is a bug, and throwing rolls
+  // the caller's transaction back rather than reserving part of the basket.
+  if (taken != static_cast<std::int64_t>(basket.size()))
+    throw std::logic_error("catalog.take_basket fell short");
+  std::sort(reservation.lines.begin(), reservation.lines.end(),
+            [](const auto& a, const auto& b) { return a.product_id < b.product_id; });
+  announce_stock_change(tx, StockChanged{ids, "reserved", request.order_id});
+  return reservation;
+}
+
+Outcome<Done, TransitionRefused> release(const CatalogContext& ctx, Tx& tx, std::string_view order_id) {
+  return move(ctx, tx, order_id, kReleaseMove);
+}
+
+Outcome<Done, TransitionRefused> commit(const CatalogContext& ctx, Tx& tx, std::string_view order_id) {
+  return move(ctx, tx, order_id, kCommitMove);
+}
+
+Outcome<Done, TransitionRefused> restock(const CatalogContext& ctx, Tx& tx, std::string_view order_id) {
+  return move(ctx, tx, order_id, kRestockMove);
+}
+
+}  // namespace shop::catalog

@@ -1,0 +1,57 @@
+#include "lifecycle.hpp"
+
+#include "order_store.hpp"
+#include "transitions.hpp"
+
+#include "shop/infra/domain/uuid.hpp"
+
+#include <stdexcept>
+
+namespace shop::order {
+namespace {
+
+using infra::domain::fail;
+
+constexpr std::int64_t kExpiryBatch = 200;
+
+constexpr infra::db::Statement kClaimExpired{
+    "orders.claim_expired",
+    "SELECT id FROM orders.orders WHERE status = 'pending_payment' AND NOT payment_in_flight AND expires_at <= $1"
+    " ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED"};
+
+// Gives the order's stock back; a reservation that is not `reserved` any more is a broken invariant
+// (an order pending payment always holds its stock).
+void release_stock(const OrderContext& ctx, infra::db::Tx& tx, std::string_view order_id) {
+  if (!ctx.catalog.release(tx, order_id)) {
+    throw std::logic_error("the reservation of unpaid order " + std::string(order_id) +
+                           " could not be released");
+  }
+}
+
+}  // namespace
+
+infra::domain::Outcome<Order, CancelRefused> cancel_unpaid(const OrderContext& ctx, infra::db::Tx& tx,
+                                                           const CancelRequest& r) {
+  if (!infra::domain::is_uuid(r.order_id)) return fail(CancelRefused::kNotFound);
+  const auto order = load_order(ctx, tx, r.order_id);
+  if (!order || order->customer_id != r.customer_id) return fail(CancelRefused::kNotFound);
+  if (!transition(ctx, tx, r.order_id, OrderStatus::kPendingPayment, OrderStatus::kCancelled, r.reason)) {
+    return fail(CancelRefused::kCannotCancel);
+  }
+  release_stock(ctx, tx, r.order_id);
+  return *load_order(ctx, tx, r.order_id);
+}
+
+std::int64_t expire_due(const OrderContext& ctx, infra::db::Tx& tx) {
+  std::int64_t expired = 0;
+  for (const auto row : tx.query(kClaimExpired, ctx.clock.now(), kExpiryBatch)) {
+    const auto id = row.string(0);
+    // The row is locked by the claim, so nothing else can move it first.
+    if (!transition(ctx, tx, id, OrderStatus::kPendingPayment, OrderStatus::kExpired)) continue;
+    release_stock(ctx, tx, id);
+    ++expired;
+  }
+  return expired;
+}
+
+}  // namespace shop::order

@@ -1,0 +1,21 @@
+#pragma once
+
+#include "order_context.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace shop::order {
+
+// Moves an order along one transition of the table (order_status.hpp) with a single conditional
+// UPDATE from the expected status, and publishes the transition's event in `tx`. False if the order
+// was not in `from` (or its payment_in_flight differs): another change won the race, and nothing
+// happened. A pending order with a payment in flight moves only by its payment's outcome.
+bool transition(const OrderContext& ctx, infra::db::Tx& tx, std::string_view order_id, OrderStatus from,
+                OrderStatus to, std::optional<std::string> reason = std::nullopt, bool payment_in_flight = false);
+
+// A payment the gateway never acted on: the order is payable, and may expire, again.
+void abandon_payment(const OrderContext& ctx, infra::db::Tx& tx, std::string_view order_id);
+
+}  // namespace shop::order

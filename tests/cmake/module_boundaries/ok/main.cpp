@@ -1,0 +1,5 @@
+int run_app();
+
+int main() {
+  return run_app();
+}
