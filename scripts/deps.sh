@@ -12,6 +12,9 @@ packages=(
   clang-format clang-tidy ccache
   "$@"
 )
+# Node and npm, for scripts/lint-openapi.sh (npx fetches the pinned Redocly CLI). Only when npx is
+# missing: NodeSource's nodejs brings its own npm and conflicts with Debian's npm package.
+command -v npx >/dev/null || packages+=(nodejs npm)
 
 # One dpkg-query for all of them; packages dpkg has never heard of only
 # produce a message on stderr (and a non-zero status), so they count as missing.

@@ -4,9 +4,9 @@
 # Usage: scripts/test.sh [CTEST_ARGS...]     e.g. scripts/test.sh -R http
 # Env:   SHOP_TEST_CONFIGS="release asan"    the configurations to build and test
 # Tests get SHOPD_TEST_PG_URL=postgresql://postgres@127.0.0.1:PORT/postgres (trust auth).
-# The checks (clang-format, source boundaries, clang-tidy on the module interface headers) run
-# first and take seconds; a failed check fails the run, but the builds and tests still run, so one
-# run shows everything that is wrong.
+# The checks (clang-format, source boundaries; after the builds, clang-tidy on the module interface
+# headers and Redocly's lint of the served OpenAPI document) take seconds; a failed check fails the
+# run, but the builds and tests still run, so one run shows everything that is wrong.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
@@ -42,6 +42,13 @@ for c in "${configs[@]}"; do
 done
 # Needs a compile database: build/release's when it was built, else it configures one.
 run_check interface-headers scripts/tidy.sh --headers
+# Needs a built shopd, which prints the document it serves: the first configuration's that built.
+if ((${#built[@]})); then
+  run_check openapi-lint scripts/lint-openapi.sh "build/${built[0]}/bin/shopd"
+else
+  checks+=(openapi-lint)
+  result[openapi-lint]="FAIL (no shopd built)"
+fi
 
 trap shop_throwaway_cleanup EXIT
 trap 'exit 130' INT

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <thread>
 
 using shop::test::create_product;
 using shop::test::EnvList;
@@ -22,6 +23,22 @@ namespace {
 boost::json::value get(const shop::test::ShopServer& server, const std::string& path) {
   const auto r = server.call("GET", path);
   return r.status == 200 ? r.json() : boost::json::value(r.status);
+}
+
+// Whether `server` serves `path` from its cache: a rename behind the catalog's back (no NOTIFY) is
+// not seen. The product's own creation NOTIFY may still be on its way under load and evict the page
+// once more, so each round caches the page again under a new name before looking.
+bool serves_cached(const shop::test::Shop& shop, const shop::test::ShopServer& server,
+                   const std::string& id) {
+  const auto path = "/products/" + id;
+  for (int round = 1; round <= 20; ++round) {
+    const auto cached = get(server, path).at("name");
+    query_value(shop.db().url(), "UPDATE catalog.products SET name = 'Behind its back " +
+                                     std::to_string(round) + "' WHERE id = '" + id + "' RETURNING 1");
+    if (get(server, path).at("name") == cached) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
 }
 
 // The cache serves once its process LISTENs, which it starts doing beside serving.
@@ -45,9 +62,7 @@ TEST_CASE("a change through one process reaches the other's cached pages at its 
 
   // Cached in the other process: a change the database makes behind the catalog's back (no NOTIFY)
   // is not seen for the TTL.
-  query_value(shop.db().url(),
-              "UPDATE catalog.products SET name = 'Renamed in SQL' WHERE id = '" + id + "' RETURNING 1");
-  CHECK(get(port, path).at("name") != "Renamed in SQL");
+  CHECK(serves_cached(shop, port, id));
 
   const auto started = std::chrono::steady_clock::now();
   REQUIRE(shop.call("PATCH", path, {{"price", 2000}}, seller.access_token).status == 200);
@@ -87,10 +102,9 @@ TEST_CASE("a process that loses its listening connection forgets everything it c
   const auto& seller = shop.seller();
   const auto id = std::string(create_product(shop, seller).at("id").as_string());
   const auto path = "/products/" + id;
-  REQUIRE(get(shop.server(), path).at("name") == "녹차 Green tea");
+  REQUIRE(serves_cached(shop, shop.server(), id));
   query_value(shop.db().url(),
               "UPDATE catalog.products SET name = 'Renamed in SQL' WHERE id = '" + id + "' RETURNING 1");
-  REQUIRE(get(shop.server(), path).at("name") == "녹차 Green tea");  // cached, and no NOTIFY came
 
   query_value(shop.db().url(),
               "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"

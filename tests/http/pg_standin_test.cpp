@@ -3,6 +3,7 @@
 #include "support/eventually.hpp"
 #include "support/http_client.hpp"
 #include "support/pg_standin_process.hpp"
+#include "support/problem_assertions.hpp"
 
 #include "shop/infra/crypto/base64.hpp"
 
@@ -15,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+using shop::test::code_of;
 using shop::test::HeaderList;
 using shop::test::http_request;
 using shop::test::HttpConnection;
@@ -55,10 +57,6 @@ HttpResponse cancel(const PgStandinProcess& pg, std::string_view payment_key,
   if (amount) body["cancelAmount"] = *amount;
   return http_request(pg.port(), "POST", fmt::format("/v1/payments/{}/cancel", payment_key),
                       boost::json::serialize(body), headers(pg, std::move(idempotency_key)));
-}
-
-std::string code_of(const HttpResponse& response) {
-  return std::string(response.json().at("code").as_string());
 }
 
 // RFC 3339 in Korean time, "2026-11-20T18:30:00+09:00": a digit wherever the shape has 'd'. (No

@@ -111,18 +111,32 @@ TEST_CASE("the OpenAPI document lists exactly the routes the router serves", "[h
   const auto json = doc.json();
   CHECK(json.at("openapi").as_string().starts_with("3.1"));
   std::set<std::string> documented;
+  std::set<std::string> operation_ids;
   const std::set<std::string> kMethods = {"get", "post", "put", "patch", "delete", "head", "options"};
   for (const auto& [path, item] : json.at("paths").as_object()) {
     for (const auto& [method, operation] : item.as_object()) {
       if (kMethods.contains(std::string(method)))
         documented.insert(std::string(method) + " " + std::string(path));
-      CHECK(operation.as_object().contains("responses"));
-      // An operation declares security exactly when its route needs a caller.
       const auto key = std::string(method) + " " + std::string(path);
+      INFO(key);
+      CHECK(operation.as_object().contains("responses"));
+      if (!kMethods.contains(std::string(method))) continue;
+      // What Redocly's recommended rules ask of every operation (scripts/lint-openapi.sh runs them
+      // all): a unique operationId and at least one 4XX answer.
+      const auto* operation_id = operation.as_object().if_contains("operationId");
+      REQUIRE((operation_id != nullptr && operation_id->is_string()));
+      CHECK(operation_ids.insert(std::string(operation_id->as_string())).second);
+      const auto* responses = operation.as_object().if_contains("responses");
+      CHECK((responses != nullptr &&
+             std::any_of(responses->as_object().begin(), responses->as_object().end(),
+                         [](const auto& response) { return response.key().starts_with("4"); })));
+      // An operation declares security exactly when its route needs a caller, and one open to
+      // anyone says so with `security: []`.
       const auto served_access = access_of.find(key);
-      if (!kMethods.contains(std::string(method)) || served_access == access_of.end()) continue;
+      if (served_access == access_of.end()) continue;
       const auto* security = operation.as_object().if_contains("security");
-      const bool secured = security != nullptr && security->is_array() && !security->as_array().empty();
+      REQUIRE((security != nullptr && security->is_array()));
+      const bool secured = !security->as_array().empty();
       INFO(key << " is served to " << served_access->second);
       CHECK(secured == (served_access->second != "anyone"));
       // A route open to anyone that a token tells more lists the empty requirement too.

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <set>
@@ -31,6 +32,42 @@ std::string command_output(const std::string& command) {
 
 std::string token(const boost::json::object& pair, const char* name = "access_token") {
   return shop::test::string_at(pair, name);
+}
+
+// The JSON Schema type name of a value, as the OpenAPI document spells it.
+std::string json_type(const boost::json::value& v) {
+  if (v.is_null()) return "null";
+  if (v.is_string()) return "string";
+  if (v.is_bool()) return "boolean";
+  if (v.is_object()) return "object";
+  if (v.is_array()) return "array";
+  return v.is_double() ? "number" : "integer";
+}
+
+// CHECKs that `object` has every required property of `schema` and that each property's type is one
+// the schema's `type` allows (a name or a list of names), and an e-mail has an @.
+void check_conforms(const boost::json::object& object, const boost::json::object& schema) {
+  for (const auto& name : schema.at("required").as_array()) {
+    INFO("required: " << name);
+    CHECK(object.contains(name.as_string()));
+  }
+  for (const auto& [name, property] : schema.at("properties").as_object()) {
+    const auto* value = object.if_contains(name);
+    if (value == nullptr) continue;
+    const auto& allowed = property.at("type");
+    const auto type = json_type(*value);
+    INFO(name << " is " << boost::json::serialize(*value) << ", schema " << boost::json::serialize(property));
+    if (allowed.is_string()) {
+      CHECK(allowed.as_string() == type);
+    } else {
+      const auto& list = allowed.as_array();
+      CHECK(std::find(list.begin(), list.end(), boost::json::value(type)) != list.end());
+    }
+    const auto* format = property.as_object().if_contains("format");
+    if (format != nullptr && *format == "email" && value->is_string()) {
+      CHECK(value->as_string().find('@') != boost::json::string::npos);
+    }
+  }
 }
 
 }  // namespace
@@ -266,6 +303,32 @@ TEST_CASE("profile changes and a password change that ends the other sessions", 
         401);
   CHECK(shop.call("POST", "/auth/login", {{"username", "changer"}, {"password", "battery staple"}}).status ==
         200);
+}
+
+TEST_CASE("/me answers null for what an admin made by create-admin lacks, as the served schema says",
+          "[http][users][me]") {
+  Shop shop;
+  const auto doc = shop::test::http_request(shop.port(), "GET", "/openapi.json");
+  REQUIRE(doc.status == 200);
+  const auto document = doc.json();
+  const auto& profile_schema = document.at("components").at("schemas").at("Profile").as_object();
+
+  const auto admin = shop.call("GET", "/me", nullptr, shop.admin().access_token);
+  REQUIRE(admin.status == 200);
+  const auto admin_json = admin.json();
+  const auto& made = admin_json.as_object();
+  CHECK(made.at("role") == "admin");
+  for (const char* field : {"email", "name", "phone"}) {
+    INFO(field);
+    CHECK(made.at(field).is_null());
+  }
+  check_conforms(made, profile_schema);
+
+  const auto customer = shop.call("GET", "/me", nullptr, shop.customer().access_token);
+  REQUIRE(customer.status == 200);
+  const auto customer_json = customer.json();
+  CHECK(customer_json.at("email").is_string());
+  check_conforms(customer_json.as_object(), profile_schema);
 }
 
 TEST_CASE("addresses: the first is the default, one default at a time, at most 20, only your own",

@@ -9,7 +9,8 @@
 // One-line checks of RFC 9457 problem documents, the answer to every failed request.
 namespace shop::test {
 
-// The stable `code` of a problem document (throws if the body is not one).
+// The stable `code` of a problem document, or of the gateway stand-in's error body (throws if the
+// body has none).
 std::string code_of(const HttpResponse& response);
 
 // CHECKs that `response` is a problem document with this status and code. A failure names the

@@ -1,11 +1,10 @@
 #include "support/project_migrations.hpp"
+#include "support/temp_dir.hpp"
 
 #include "shop/infra/db/migrator.hpp"
 
 #include <filesystem>
-#include <fstream>
 #include <list>
-#include <sstream>
 #include <vector>
 
 namespace shop::test {
@@ -18,10 +17,7 @@ void apply_project_migrations(const std::string& url) {
   for (const auto& entry :
        std::filesystem::directory_iterator(std::filesystem::path(SHOP_SOURCE_DIR) / "migrations")) {
     if (entry.path().extension() != ".sql") continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    texts.push_back(text.str());
+    texts.push_back(read_file(entry.path()));
     names.push_back(entry.path().filename().string());
     files.push_back({names.back(), texts.back()});
   }

@@ -37,6 +37,9 @@ TEST_CASE("base64 decoding accepts only the canonical spelling", "[unit][crypto]
   // "Zh" would decode to "f" too if the unused low bits were ignored.
   CHECK(decode_base64url("Zg") == std::optional<std::string>("f"));
   CHECK_FALSE(decode_base64url("Zh"));
+  CHECK(decode_base64url("Zm8") == std::optional<std::string>("fo"));
+  CHECK_FALSE(decode_base64url("Zm9"));  // "fo" with a low bit set
+  CHECK_FALSE(decode_base64url("Zm9vZ"));
   CHECK_FALSE(decode_base64("Zh=="));
   CHECK_FALSE(decode_base64url("Zg=="));  // no padding in the URL-safe form
   CHECK_FALSE(decode_base64("Zg"));       // padding required in the standard form

@@ -1,8 +1,7 @@
 #include "shop/infra/clock/time_text.hpp"
 
-#include <fmt/format.h>
-
 #include <chrono>
+#include <type_traits>
 
 namespace shop::infra::clock {
 namespace {
@@ -28,15 +27,38 @@ bool expect(std::string_view text, std::size_t& pos, char c) {
   return true;
 }
 
+// Writes `value` as exactly `width` decimal digits ending just before `end`.
+void put_digits(char* end, long long value, int width) {
+  for (int i = 0; i < width; ++i, value /= 10) *--end = static_cast<char>('0' + value % 10);
+}
+
 std::string format(TimePoint time, bool micros) {
   const auto us = floor<microseconds>(time);
   const auto day = floor<days>(us);
   const year_month_day ymd{day};
   const hh_mm_ss hms{us - day};
-  const auto date = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", static_cast<int>(ymd.year()),
-                                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                                hms.hours().count(), hms.minutes().count(), hms.seconds().count());
-  return micros ? fmt::format("{}.{:06}Z", date, hms.subseconds().count()) : date + "Z";
+  // Digit by digit, not through fmt: every timestamp parameter and JSON field goes through here.
+  // A TimePoint counts nanoseconds, so its years (1677 to 2262) always take four digits.
+  static_assert(std::is_same_v<TimePoint::duration, nanoseconds>);
+  std::string out(micros ? 27 : 20, '\0');
+  char* p = out.data();
+  put_digits(p + 4, static_cast<int>(ymd.year()), 4);
+  p[4] = '-';
+  put_digits(p + 7, static_cast<unsigned>(ymd.month()), 2);
+  p[7] = '-';
+  put_digits(p + 10, static_cast<unsigned>(ymd.day()), 2);
+  p[10] = 'T';
+  put_digits(p + 13, hms.hours().count(), 2);
+  p[13] = ':';
+  put_digits(p + 16, hms.minutes().count(), 2);
+  p[16] = ':';
+  put_digits(p + 19, hms.seconds().count(), 2);
+  if (micros) {
+    p[19] = '.';
+    put_digits(p + 26, hms.subseconds().count(), 6);
+  }
+  out.back() = 'Z';
+  return out;
 }
 
 // Both forms: rfc3339_only demands the 'T', and the offset as 'Z' or "+HH:MM".

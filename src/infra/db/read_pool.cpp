@@ -11,6 +11,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -18,13 +19,42 @@ namespace shop::infra::db {
 
 namespace asio = boost::asio;
 
+namespace {
+
+class Registrations;
+
+// A connection's socket, registered with the reactor of the io_context that last ran a query on it
+// and kept so: a query costs no epoll_ctl to add the descriptor and none to remove it. libpq owns the
+// descriptor, so it is released, never closed, here, and before PQfinish closes it.
+class RegisteredSocket {
+ public:
+  RegisteredSocket() = default;
+  ~RegisteredSocket() { reset(); }
+  RegisteredSocket(const RegisteredSocket&) = delete;
+  RegisteredSocket& operator=(const RegisteredSocket&) = delete;
+
+  // `fd` registered with the reactor of `executor`'s io_context.
+  asio::posix::stream_descriptor& get(const asio::any_io_executor& executor, int fd);
+  // Lets go of the registration, if any.
+  void reset();
+
+ private:
+  friend class Registrations;
+  std::optional<asio::posix::stream_descriptor> socket_;
+  Registrations* registered_with_ = nullptr;  // the service of socket_'s io_context, while it lives
+};
+
+}  // namespace
+
 struct ReadPool::Connection {
   PGconn* conn = nullptr;
   std::unordered_map<std::string, const StatementCatalog::Entry*> prepared;  // by name
+  RegisteredSocket socket;
 
   ~Connection() { close(); }
   bool usable() const { return conn != nullptr && PQstatus(conn) == CONNECTION_OK; }
   void close() {
+    socket.reset();
     if (conn != nullptr) PQfinish(conn);
     conn = nullptr;
     prepared.clear();
@@ -58,20 +88,69 @@ class ReadPool::Lease {
 
 namespace {
 
-// The connection's socket registered with the caller's reactor for one query only: the pool then
-// outlives any io_context, and a caller on another one (a test, a tool) just works. libpq owns the
-// descriptor, so it is released, never closed, here.
-class BorrowedSocket {
+// The sockets registered with one io_context. The pool outlives any io_context, and a caller on
+// another one (a test, a tool) just works: when a context shuts down, this service (made after the
+// context's descriptor service, so shut down before it) has every socket let go of its registration
+// while the reactor is still there, and the next query registers with its own context again.
+class Registrations : public asio::execution_context::service {
  public:
-  BorrowedSocket(const asio::any_io_executor& executor, int fd) : descriptor_(executor, fd) {}
-  ~BorrowedSocket() { descriptor_.release(); }
-  BorrowedSocket(const BorrowedSocket&) = delete;
-  BorrowedSocket& operator=(const BorrowedSocket&) = delete;
-  asio::posix::stream_descriptor& get() { return descriptor_; }
+  static asio::execution_context::id id;
+
+  explicit Registrations(asio::execution_context& context) : service(context) {}
+
+  void add(RegisteredSocket* socket) {
+    std::lock_guard lock(mutex_);
+    sockets_.push_back(socket);
+  }
+  void remove(RegisteredSocket* socket) {
+    {
+      std::lock_guard lock(mutex_);
+      sockets_.erase(std::remove(sockets_.begin(), sockets_.end(), socket), sockets_.end());
+    }
+    let_go(*socket);
+  }
 
  private:
-  asio::posix::stream_descriptor descriptor_;
+  void shutdown() override {
+    std::vector<RegisteredSocket*> sockets;
+    {
+      std::lock_guard lock(mutex_);
+      sockets.swap(sockets_);
+    }
+    for (auto* socket : sockets) let_go(*socket);
+  }
+  // Unlinked before the release: releasing drops a query's pending wait, whose coroutine may end
+  // right there and close its connection, which must then find nothing left to let go of.
+  static void let_go(RegisteredSocket& socket) {
+    socket.registered_with_ = nullptr;
+    std::optional<asio::posix::stream_descriptor> descriptor;
+    descriptor.swap(socket.socket_);
+    if (descriptor) descriptor->release();
+  }
+
+  std::mutex mutex_;
+  std::vector<RegisteredSocket*> sockets_;
 };
+
+asio::execution_context::id Registrations::id;
+
+asio::posix::stream_descriptor& RegisteredSocket::get(const asio::any_io_executor& executor, int fd) {
+  auto& context = asio::query(executor, asio::execution::context_as<asio::execution_context&>);
+  if (registered_with_ != nullptr && &registered_with_->context() == &context &&
+      socket_->native_handle() == fd) {
+    return *socket_;
+  }
+  reset();
+  socket_.emplace(executor, fd);
+  // After the descriptor: its service now exists in this context, so this one is made after it.
+  registered_with_ = &asio::use_service<Registrations>(context);
+  registered_with_->add(this);
+  return *socket_;
+}
+
+void RegisteredSocket::reset() {
+  if (registered_with_ != nullptr) registered_with_->remove(this);
+}
 
 asio::awaitable<void> flush(PGconn* conn, asio::posix::stream_descriptor& socket,
                             std::string_view statement) {
@@ -189,8 +268,7 @@ asio::awaitable<void> ReadPool::connect(Connection& connection) {
 asio::awaitable<Rows> ReadPool::run(Connection& connection, const Statement& statement,
                                     const Params& params) {
   PGconn* conn = connection.conn;
-  BorrowedSocket borrowed(co_await asio::this_coro::executor, PQsocket(conn));
-  auto& socket = borrowed.get();
+  auto& socket = connection.socket.get(co_await asio::this_coro::executor, PQsocket(conn));
   const std::string name(statement.name);
   auto known = connection.prepared.find(name);
   if (known == connection.prepared.end() || known->second->sql != statement.sql) {

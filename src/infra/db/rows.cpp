@@ -1,15 +1,48 @@
 #include "shop/infra/db/rows.hpp"
 
 #include "shop/infra/clock/time_text.hpp"
-#include "shop/infra/crypto/base64.hpp"
 #include "shop/infra/db/errors.hpp"
 
 #include <fmt/format.h>
 #include <libpq-fe.h>
 
+#include <array>
 #include <charconv>
+#include <cstdint>
 
 namespace shop::infra::db {
+namespace {
+
+// Each byte's value as a hex digit, -1 for any other byte.
+constexpr std::array<std::int8_t, 256> kHexValues = [] {
+  std::array<std::int8_t, 256> values{};
+  values.fill(-1);
+  for (int i = 0; i < 10; ++i) values['0' + i] = static_cast<std::int8_t>(i);
+  for (int i = 0; i < 6; ++i) {
+    values['a' + i] = static_cast<std::int8_t>(10 + i);
+    values['A' + i] = static_cast<std::int8_t>(10 + i);
+  }
+  return values;
+}();
+
+// bytea's hex output form, "\x" and two digits per byte. Decoded plainly rather than through the
+// crypto area's constant-time decoder: the text came from the database in the clear.
+std::optional<std::string> decode_bytea(std::string_view text) {
+  if (!text.starts_with("\\x") || text.size() % 2 != 0) return std::nullopt;
+  const auto* in = reinterpret_cast<const unsigned char*>(text.data()) + 2;
+  std::string out((text.size() - 2) / 2, '\0');
+  int invalid = 0;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const int high = kHexValues[in[2 * i]];
+    const int low = kHexValues[in[2 * i + 1]];
+    invalid |= high | low;
+    out[i] = static_cast<char>(high << 4 | low);
+  }
+  if (invalid < 0) return std::nullopt;
+  return out;
+}
+
+}  // namespace
 
 Rows::Rows(pg_result* result) : result_(result, PQclear) {}
 
@@ -74,7 +107,7 @@ clock::TimePoint Row::time(int column) const {
 
 std::string Row::bytes(int column) const {
   const auto value = text(column);
-  auto decoded = value.starts_with("\\x") ? crypto::decode_hex(value.substr(2)) : std::nullopt;
+  auto decoded = decode_bytea(value);
   if (!decoded) fail(column, "bytea in hex form");
   return std::move(*decoded);
 }

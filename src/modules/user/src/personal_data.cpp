@@ -7,8 +7,12 @@
 namespace shop::user {
 namespace {
 
+// "column:row id", built by hand: it is made for every sealed field a request opens.
 std::string associated_data(std::string_view column, std::string_view row_id) {
-  return fmt::format("{}:{}", column, row_id);
+  std::string out;
+  out.reserve(column.size() + 1 + row_id.size());
+  out.append(column).append(1, ':').append(row_id);
+  return out;
 }
 
 }  // namespace
