@@ -107,9 +107,8 @@ std::optional<std::string> config_path(std::optional<std::string> explicit_path)
 std::span<const Knob> knobs() {
   static const std::vector<Knob> all = [] {
     std::vector<Knob> v(std::begin(kAppKnobs), std::end(kAppKnobs));
-    for (const auto module_knobs :
-         {user::user_knobs(), catalog::catalog_knobs(), order::order_knobs(),
-                                     payment::payment_knobs(), wishlist::wishlist_knobs()})
+    for (const auto module_knobs : {user::user_knobs(), catalog::catalog_knobs(), order::order_knobs(),
+                                    payment::payment_knobs(), wishlist::wishlist_knobs()})
       v.insert(v.end(), module_knobs.begin(), module_knobs.end());
     return v;
   }();

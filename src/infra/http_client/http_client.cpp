@@ -161,13 +161,19 @@ asio::awaitable<SendResult> HttpClient::Impl::perform(Prepared prepared) {
 
   bool reusable = false;
   connection->tcp().expires_after(options.read_timeout);
-  auto result = connection->tls ? co_await exchange(*connection->tls, *connection, message, reusable)
-                                : co_await exchange(*connection->plain, *connection, message, reusable);
+  // Not `auto result = tls ? co_await a : co_await b;`: g++ 12 copies the result of a co_await in a
+  // conditional bitwise, and both copies free the response's strings (ASan: double free).
+  std::optional<SendResult> result;
+  if (connection->tls) {
+    result.emplace(co_await exchange(*connection->tls, *connection, message, reusable));
+  } else {
+    result.emplace(co_await exchange(*connection->plain, *connection, message, reusable));
+  }
   if (reusable && options.max_idle_per_origin > 0) {
     connection->tcp().expires_never();
     idle.put(origin, std::move(connection));
   }
-  co_return result;
+  co_return std::move(*result);
 }
 
 asio::awaitable<std::optional<SendFailure>> HttpClient::Impl::resolve(

@@ -14,10 +14,10 @@ using infra::domain::fail;
 
 constexpr std::int64_t kExpiryBatch = 200;
 
-constexpr infra::db::Statement kClaimExpired{
-    "orders.claim_expired",
-    "SELECT id FROM orders.orders WHERE status = 'pending_payment' AND NOT payment_in_flight AND expires_at <= $1"
-    " ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED"};
+constexpr infra::db::Statement kClaimExpired{"orders.claim_expired",
+                                             "SELECT id FROM orders.orders WHERE status = 'pending_payment' "
+                                             "AND NOT payment_in_flight AND expires_at <= $1"
+                                             " ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED"};
 
 // Gives the order's stock back; a reservation that is not `reserved` any more is a broken invariant
 // (an order pending payment always holds its stock).

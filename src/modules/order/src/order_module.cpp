@@ -2,10 +2,10 @@
 
 #include "lifecycle.hpp"
 #include "order_payments.hpp"
-#include "transitions.hpp"
 #include "order_store.hpp"
 #include "placement.hpp"
 #include "routes.hpp"
+#include "transitions.hpp"
 
 #include "shop/infra/domain/uuid.hpp"
 #include "shop/infra/log/log.hpp"

@@ -20,7 +20,8 @@ constexpr infra::db::Statement kLockForPayment{
     "SELECT customer_id, status, expires_at, payment_in_flight, total_amount FROM orders.orders"
     " WHERE id = $1 FOR UPDATE"};
 constexpr infra::db::Statement kStartPayment{
-    "orders.start_payment", "UPDATE orders.orders SET payment_in_flight = true, updated_at = $2 WHERE id = $1"};
+    "orders.start_payment",
+    "UPDATE orders.orders SET payment_in_flight = true, updated_at = $2 WHERE id = $1"};
 
 // A broken invariant: a pending order always holds its reservation.
 void require(bool moved, std::string_view what, std::string_view order_id) {

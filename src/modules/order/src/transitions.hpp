@@ -13,7 +13,8 @@ namespace shop::order {
 // was not in `from` (or its payment_in_flight differs): another change won the race, and nothing
 // happened. A pending order with a payment in flight moves only by its payment's outcome.
 bool transition(const OrderContext& ctx, infra::db::Tx& tx, std::string_view order_id, OrderStatus from,
-                OrderStatus to, std::optional<std::string> reason = std::nullopt, bool payment_in_flight = false);
+                OrderStatus to, std::optional<std::string> reason = std::nullopt,
+                bool payment_in_flight = false);
 
 // A payment the gateway never acted on: the order is payable, and may expire, again.
 void abandon_payment(const OrderContext& ctx, infra::db::Tx& tx, std::string_view order_id);

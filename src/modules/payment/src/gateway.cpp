@@ -76,7 +76,9 @@ boost::asio::awaitable<infra::http_client::CallResult> Gateway::confirm(const Co
   return caller_.call(confirm_request(call));
 }
 
-GatewayAnswer Gateway::confirm_answer(const infra::http_client::CallResult& result) { return interpret(result, false); }
+GatewayAnswer Gateway::confirm_answer(const infra::http_client::CallResult& result) {
+  return interpret(result, false);
+}
 
 GatewayAnswer Gateway::lookup_blocking(const std::string& payment_key) {
   infra::http_client::GatewayRequest request{.method = infra::http::Method::kGet,

@@ -37,6 +37,11 @@ constexpr Statement kInsert{
     "payments.insert",
     "INSERT INTO payments.payments (id, order_id, customer_id, payment_key, amount, status, next_check_at,"
     " created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $7)"};
+// A key the gateway never acted on (not_charged) is confirmed again under the same row.
+constexpr Statement kRetry{
+    "payments.retry",
+    "UPDATE payments.payments SET status = 'pending', failure_code = NULL, next_check_at = $2,"
+    " updated_at = $3 WHERE id = $1 AND status = 'failed'"};
 // Each ending is conditional on the payment still being pending, so the confirm that waited for
 // the answer and the reconciliation that asked later record it once between them.
 constexpr Statement kComplete{
@@ -141,6 +146,24 @@ ConfirmRefused refused(const order::PayRefused& r) {
   return {};
 }
 
+// What a confirm answers once the gateway's answer is recorded. A plain function, not a branch of
+// the coroutine: g++ 12 destroyed the coroutine's locals twice with co_return inside a switch.
+infra::domain::Outcome<Payment, ConfirmRefused> confirm_outcome(const GatewayAnswer& answer,
+                                                                const Payment& recorded) {
+  switch (answer.kind) {
+    case Kind::kUnavailable:
+      return fail(ConfirmRefused{.reason = Reason::kUnavailable, .retry_after = answer.retry_after});
+    case Kind::kNotCharged:
+    case Kind::kNotFound:
+      return fail(ConfirmRefused{.reason = answer.code.empty() ? Reason::kUnavailable : Reason::kGatewayError,
+                                 .code = answer.code,
+                                 .message = answer.message,
+                                 .retry_after = std::chrono::seconds(1)});
+    default:
+      return as_answered(recorded);
+  }
+}
+
 // The first step: the payment recorded pending and its order marked in flight, or the payment this
 // key made before.
 struct Started {
@@ -166,54 +189,51 @@ boost::asio::awaitable<infra::domain::Outcome<Payment, ConfirmRefused>> confirm_
                                                                                         ConfirmRequest r) {
   auto start = [&](Tx& tx) -> infra::domain::Outcome<Started, ConfirmRefused> {
     tx.query(kLockKey, r.payment_key);
+    std::optional<std::string> retried;
     if (const auto row = tx.query(kByKey, r.payment_key).first()) {
       auto before = payment_from(*row);
       if (before.order_id != r.order_id || before.customer_id != r.customer_id) {
         return fail(ConfirmRefused{.reason = Reason::kKeyInUse});
       }
-      return Started{std::move(before)};
+      // Ended before: answered as it ended, unless the gateway never acted on it.
+      if (before.status != PaymentStatus::kFailed || before.failure_code != "not_charged") {
+        return Started{std::move(before)};
+      }
+      retried = before.id;
     }
     const auto order = ctx.orders.begin_payment(
         tx, {.order_id = r.order_id, .customer_id = r.customer_id, .amount = r.amount});
     if (!order) return fail(refused(order.error()));
     const auto now = ctx.clock.now();
-    Payment p{.id = infra::crypto::random_uuid(),
+    Payment p{.id = retried.value_or(infra::crypto::random_uuid()),
               .order_id = r.order_id,
               .customer_id = r.customer_id,
               .payment_key = r.payment_key,
               .amount = r.amount,
               .created_at = now};
-    tx.exec(kInsert, p.id, p.order_id, p.customer_id, p.payment_key, p.amount,
-            now + ctx.options.reconcile_after, now);
+    if (retried) {
+      tx.exec(kRetry, p.id, now + ctx.options.reconcile_after, now);
+    } else {
+      tx.exec(kInsert, p.id, p.order_id, p.customer_id, p.payment_key, p.amount,
+              now + ctx.options.reconcile_after, now);
+    }
     return Started{std::move(p), order->payment_order_id, true};
   };
-  const auto started = co_await ctx.db.transact(start);
+  auto started = co_await ctx.db.transact(start);
   if (!started) co_return fail(started.error());
   if (!started->fresh) co_return as_answered(started->payment);
 
   ConfirmCall call{
       .payment_key = r.payment_key, .gateway_order_id = started->gateway_order_id, .amount = r.amount};
-  const auto result = co_await ctx.gateway.confirm(call);
-  const auto answer = Gateway::confirm_answer(result);
+  auto result = co_await ctx.gateway.confirm(call);
+  auto answer = Gateway::confirm_answer(result);
   const Payment& payment = started->payment;
   auto record = [&](Tx& tx) {
     record_answer(ctx, tx, payment, answer);
     return payment_from(*tx.query(kById, payment.id).first());
   };
-  const auto now_recorded = co_await ctx.db.transact(record);
-  switch (answer.kind) {
-    case Kind::kUnavailable:
-      co_return fail(ConfirmRefused{.reason = Reason::kUnavailable, .retry_after = answer.retry_after});
-    case Kind::kNotCharged:
-    case Kind::kNotFound:
-      co_return fail(
-          ConfirmRefused{.reason = answer.code.empty() ? Reason::kUnavailable : Reason::kGatewayError,
-                         .code = answer.code,
-                         .message = answer.message,
-                         .retry_after = std::chrono::seconds(1)});
-    default:
-      co_return as_answered(now_recorded);
-  }
+  auto recorded = co_await ctx.db.transact(record);
+  co_return confirm_outcome(answer, recorded);
 }
 
 std::optional<Payment> find_payment(Tx& tx, std::string_view payment_id) {
