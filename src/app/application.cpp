@@ -119,6 +119,8 @@ Application::Application(AppConfig config, infra::crypto::KeyRing keys)
   payments_->register_jobs(scheduler_);
   dispatcher_.add(mail_queue_.sender(*mail_));
   dispatcher_.add(
+      notification::order_mail_subscription({users_->directory(), mail_queue_, config_.mail.from}));
+  dispatcher_.add(
       infra::events::Subscription(std::string(wishlist::kWithdrawnUserSubscriber))
           .on<user::UserWithdrawn>([this](infra::db::Tx& tx, const user::UserWithdrawn& withdrawn) {
             wishlist_->forget_user(tx, withdrawn.user_id);

@@ -17,6 +17,7 @@
 #include "shop/infra/mail/mail_outbox.hpp"
 #include "shop/infra/metrics/registry.hpp"
 #include "shop/infra/scheduler/scheduler.hpp"
+#include "shop/notification/notification_module.hpp"
 #include "shop/order/order_module.hpp"
 #include "shop/payment/payment_module.hpp"
 #include "shop/user/user_module.hpp"

@@ -315,6 +315,8 @@ TEST_CASE("cancel releases an unpaid order's stock at once; a second cancel is a
       shop.call("POST", "/orders/" + id + "/cancel", {{"reason", "bell\x07"}}, customer.access_token), 400,
       "validation_failed");
   CHECK(count(shop, "SELECT count(*) FROM shopd.outbox_events WHERE type = 'order.OrderCancelled'") == 1);
+  CHECK(eventually(
+      [&] { return shop.mails_to(customer.username + "@example.com", "Your order is cancelled") == 1; }));
   expect_stock_agrees(shop);
 }
 

@@ -111,6 +111,9 @@ TEST_CASE("a confirmed payment sells the stock, pays the order and owes each sel
         paid.json().at("payment_id"));
   expect_problem(confirm(shop.server(), customer, order, "pay-2", 21001), 409, "order_not_payable");
   CHECK(pg.record_of("pay-1").at("approvals") == 1);
+  // The customer is mailed once (the notification module, through the mail outbox).
+  CHECK(eventually(
+      [&] { return shop.mails_to(customer.username + "@example.com", "Your order is paid") == 1; }));
   const auto payment = std::string(paid.json().at("payment_id").as_string());
   CHECK(shop.call("GET", "/payments/" + payment, nullptr, customer.access_token).status == 200);
   expect_problem(shop.call("GET", "/payments/" + payment, nullptr, other.access_token), 404, "not_found");

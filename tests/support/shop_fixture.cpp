@@ -49,6 +49,18 @@ Shop::Shop(const EnvList& extra) {
   server_ = std::make_unique<ShopServer>(env_);
 }
 
+std::size_t Shop::mails_to(const std::string& email, std::string_view subject) const {
+  std::size_t n = 0;
+  for (const auto& f : files_in(mail_.path(), ".eml")) {
+    const auto text = read_file(f);
+    if (text.find("To: " + email + "\r\n") != std::string::npos &&
+        text.find("Subject: " + std::string(subject) + "\r\n") != std::string::npos) {
+      ++n;
+    }
+  }
+  return n;
+}
+
 std::string Shop::code_for(const std::string& email, std::size_t nth) const {
   std::string code;
   REQUIRE(eventually(

@@ -64,6 +64,8 @@ class Shop {
 
   // The newest verification code mailed to `email` (the `nth` mail to it), as a client reads it.
   std::string code_for(const std::string& email, std::size_t nth = 1) const;
+  // How many mails to `email` have this subject, as the file transport wrote them.
+  std::size_t mails_to(const std::string& email, std::string_view subject) const;
   HttpResponse signup(const std::string& username, const std::string& email,
                       const std::string& password = std::string(kPassword)) const;
   // Signs up `username`@example.com, verifies it with the mailed code and logs in; the token pair.

@@ -23,10 +23,11 @@ using infra::db::Tx;
 constexpr Statement kInProgress{"orders.in_progress_of_user",
                                 "SELECT EXISTS (SELECT 1 FROM orders.orders WHERE customer_id = $1"
                                 " AND status IN ('paid', 'shipping', 'return_requested'))"};
+// An order whose payment is in flight is left to its payment: the gateway may have charged it.
 constexpr Statement kUnpaidOf{
     "orders.unpaid_of_user",
     "SELECT id FROM orders.orders WHERE customer_id = $1 AND status = 'pending_payment'"
-    " FOR UPDATE"};
+    " AND NOT payment_in_flight FOR UPDATE"};
 constexpr Statement kCountByStatus{"orders.count_by_status",
                                    "SELECT status, count(*) FROM orders.orders GROUP BY status"};
 
