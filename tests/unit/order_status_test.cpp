@@ -28,7 +28,7 @@ TEST_CASE("the transition table holds the contract's diagram and nothing else", 
   CHECK(transitions().size() == std::size(allowed));
   for (const auto& [from, to] : allowed) {
     INFO(status_name(from) << " -> " << status_name(to));
-    const auto* t = find_transition(from, to);
+    const auto* t = find_transition({from, to});
     REQUIRE(t != nullptr);
     CHECK(t->event_type.starts_with("order."));
   }
@@ -36,9 +36,9 @@ TEST_CASE("the transition table holds the contract's diagram and nothing else", 
   for (auto end : {S::kCancelled, S::kExpired, S::kPaymentFailed, S::kReturned}) {
     for (const auto& t : transitions()) CHECK(t.from != end);
   }
-  CHECK(find_transition(S::kShipping, S::kCancelled) == nullptr);
-  CHECK(find_transition(S::kPendingPayment, S::kShipping) == nullptr);
-  CHECK(find_transition(S::kPaid, S::kPendingPayment) == nullptr);
+  CHECK(find_transition({S::kShipping, S::kCancelled}) == nullptr);
+  CHECK(find_transition({S::kPendingPayment, S::kShipping}) == nullptr);
+  CHECK(find_transition({S::kPaid, S::kPendingPayment}) == nullptr);
   // Each target status is reached with one event type.
   std::set<std::string> events;
   for (const auto& t : transitions()) events.insert(std::string(t.event_type));

@@ -55,7 +55,8 @@ std::span<const Transition> transitions() {
   return kTransitions;
 }
 
-const Transition* find_transition(OrderStatus from, OrderStatus to) {
+const Transition* find_transition(StatusChange change) {
+  const auto [from, to] = change;
   for (const auto& t : kTransitions) {
     if (t.from == from && t.to == to) return &t;
   }

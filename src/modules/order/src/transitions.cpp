@@ -20,7 +20,7 @@ constexpr infra::db::Statement kAbandonPayment{"orders.abandon_payment",
 
 bool transition(const OrderContext& ctx, infra::db::Tx& tx, std::string_view order_id, OrderStatus from,
                 OrderStatus to, std::optional<std::string> reason, bool payment_in_flight) {
-  const Transition* t = find_transition(from, to);
+  const Transition* t = find_transition({.from = from, .to = to});
   if (t == nullptr) {
     throw std::logic_error(std::string("no transition from ") + std::string(status_name(from)) + " to " +
                            std::string(status_name(to)));

@@ -34,7 +34,12 @@ struct Transition {
 
 // Every transition there is; anything else is a programming error.
 std::span<const Transition> transitions();
-// The transition from `from` to `to`, if the table has it.
-const Transition* find_transition(OrderStatus from, OrderStatus to);
+// A move from one status to another, as the table is asked about it.
+struct StatusChange {
+  OrderStatus from;
+  OrderStatus to;
+};
+// The transition making `change`, if the table has it.
+const Transition* find_transition(StatusChange change);
 
 }  // namespace shop::order
