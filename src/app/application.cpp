@@ -118,6 +118,7 @@ Application::Application(AppConfig config, infra::crypto::KeyRing keys)
   orders_->register_jobs(scheduler_);
   payments_->register_jobs(scheduler_);
   dispatcher_.add(mail_queue_.sender(*mail_));
+  dispatcher_.add(payments_->refund_subscription());
   dispatcher_.add(
       notification::order_mail_subscription({users_->directory(), mail_queue_, config_.mail.from}));
   dispatcher_.add(

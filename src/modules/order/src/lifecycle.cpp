@@ -5,8 +5,6 @@
 
 #include "shop/infra/domain/uuid.hpp"
 
-#include <stdexcept>
-
 namespace shop::order {
 namespace {
 
@@ -19,26 +17,23 @@ constexpr infra::db::Statement kClaimExpired{"orders.claim_expired",
                                              "AND NOT payment_in_flight AND expires_at <= $1"
                                              " ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED"};
 
-// Gives the order's stock back; a reservation that is not `reserved` any more is a broken invariant
-// (an order pending payment always holds its stock).
-void release_stock(const OrderContext& ctx, infra::db::Tx& tx, std::string_view order_id) {
-  if (!ctx.catalog.release(tx, order_id)) {
-    throw std::logic_error("the reservation of unpaid order " + std::string(order_id) +
-                           " could not be released");
-  }
-}
+constexpr infra::db::Statement kCancelDelivery{
+    "orders.cancel_delivery", "UPDATE orders.deliveries SET status = 'cancelled' WHERE order_id = $1"};
 
 }  // namespace
 
-infra::domain::Outcome<Order, CancelRefused> cancel_unpaid(const OrderContext& ctx, infra::db::Tx& tx,
-                                                           const CancelRequest& r) {
+infra::domain::Outcome<Order, CancelRefused> cancel_order(const OrderContext& ctx, infra::db::Tx& tx,
+                                                          const CancelRequest& r) {
   if (!infra::domain::is_uuid(r.order_id)) return fail(CancelRefused::kNotFound);
   const auto order = load_order(ctx, tx, r.order_id);
   if (!order || order->customer_id != r.customer_id) return fail(CancelRefused::kNotFound);
-  if (!transition(ctx, tx, r.order_id, OrderStatus::kPendingPayment, OrderStatus::kCancelled, r.reason)) {
+  const bool paid = order->status == OrderStatus::kPaid;
+  const auto from = paid ? OrderStatus::kPaid : OrderStatus::kPendingPayment;
+  if (!transition(ctx, tx, r.order_id, from, OrderStatus::kCancelled, r.reason)) {
     return fail(CancelRefused::kCannotCancel);
   }
-  release_stock(ctx, tx, r.order_id);
+  move_stock(ctx, tx, r.order_id, paid ? StockMove::kRestock : StockMove::kRelease);
+  if (paid) tx.exec(kCancelDelivery, r.order_id);
   return *load_order(ctx, tx, r.order_id);
 }
 
@@ -48,7 +43,7 @@ std::int64_t expire_due(const OrderContext& ctx, infra::db::Tx& tx) {
     const auto id = row.string(0);
     // The row is locked by the claim, so nothing else can move it first.
     if (!transition(ctx, tx, id, OrderStatus::kPendingPayment, OrderStatus::kExpired)) continue;
-    release_stock(ctx, tx, id);
+    move_stock(ctx, tx, id, StockMove::kRelease);
     ++expired;
   }
   return expired;

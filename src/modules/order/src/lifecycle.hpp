@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string>
 
-// The unpaid part of an order's life: the customer's cancel and the expiry job. Both release the
-// order's stock in the transaction that moves it.
+// An order's end before it ships: the customer's cancel and the expiry job. An unpaid order's stock
+// is released, a paid one's restocked, in the transaction that moves it.
 namespace shop::order {
 
 enum class CancelRefused { kNotFound, kCannotCancel };
@@ -17,10 +17,12 @@ struct CancelRequest {
   std::optional<std::string> reason = std::nullopt;
 };
 
-// pending_payment -> cancelled. A cancel that loses a race (the order expired, or was paid, a moment
-// before) is kCannotCancel, like a cancel of an order that is past it.
-infra::domain::Outcome<Order, CancelRefused> cancel_unpaid(const OrderContext& ctx, infra::db::Tx& tx,
-                                                           const CancelRequest& request);
+// pending_payment -> cancelled (stock released), or paid -> cancelled (stock restocked, delivery
+// cancelled; the payment module refunds the payment on the OrderCancelled this publishes). An order
+// that is shipping or later, or has a payment in flight, is kCannotCancel, and so is a cancel that
+// loses a race (the order expired, was paid or shipped a moment before).
+infra::domain::Outcome<Order, CancelRefused> cancel_order(const OrderContext& ctx, infra::db::Tx& tx,
+                                                          const CancelRequest& request);
 
 // pending_payment -> expired for a batch of orders past their payment_ttl, claimed with SKIP LOCKED
 // so that two processes never expire the same order. Returns how many expired.

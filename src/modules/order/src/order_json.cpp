@@ -3,6 +3,46 @@
 #include "shop/infra/clock/time_text.hpp"
 
 namespace shop::order {
+namespace {
+
+using infra::clock::format_rfc3339;
+
+boost::json::value time_or_null(const std::optional<infra::clock::TimePoint>& t) {
+  return t ? boost::json::value(format_rfc3339(*t)) : nullptr;
+}
+
+boost::json::value text_or_null(const std::optional<std::string>& text) {
+  return text ? boost::json::value(*text) : nullptr;
+}
+
+boost::json::value delivery_json(const std::optional<Delivery>& d) {
+  if (!d) return nullptr;
+  return {{"status", d->status},
+          {"shipped_at", time_or_null(d->shipped_at)},
+          {"delivered_at", time_or_null(d->delivered_at)},
+          {"tracking_number", text_or_null(d->tracking_number)},
+          {"return_reason", text_or_null(d->return_reason)},
+          {"return_requested_at", time_or_null(d->return_requested_at)},
+          {"returned_at", time_or_null(d->returned_at)}};
+}
+
+// completed, refund_pending (cancelled or returned, the gateway not yet done) or refunded.
+std::string_view payment_status(const Order& o) {
+  if (o.payment->refunded_at) return "refunded";
+  if (o.status == OrderStatus::kCancelled || o.status == OrderStatus::kReturned) return "refund_pending";
+  return "completed";
+}
+
+boost::json::value payment_json(const Order& o) {
+  if (!o.payment) return nullptr;
+  return {{"payment_id", o.payment->payment_id},
+          {"status", payment_status(o)},
+          {"method", o.payment->method},
+          {"paid_at", format_rfc3339(o.payment->paid_at)},
+          {"refunded_at", time_or_null(o.payment->refunded_at)}};
+}
+
+}  // namespace
 
 boost::json::object to_json(const Order& o) {
   boost::json::array items;
@@ -15,7 +55,6 @@ boost::json::object to_json(const Order& o) {
                      {"line_total", l.line_total()}});
     total += l.line_total();
   }
-  using infra::clock::format_rfc3339;
   return {{"id", o.id},
           {"status", status_name(o.status)},
           {"items", std::move(items)},
@@ -24,9 +63,9 @@ boost::json::object to_json(const Order& o) {
           {"currency", "KRW"},
           {"payment_order_id", o.payment_order_id},
           {"shipping_address", o.shipping_address},
-          {"expires_at", o.expires_at ? boost::json::value(format_rfc3339(*o.expires_at)) : nullptr},
-          {"delivery", nullptr},
-          {"payment", nullptr},
+          {"expires_at", time_or_null(o.expires_at)},
+          {"delivery", delivery_json(o.delivery)},
+          {"payment", payment_json(o)},
           {"created_at", format_rfc3339(o.created_at)},
           {"updated_at", format_rfc3339(o.updated_at)}};
 }

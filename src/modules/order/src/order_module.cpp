@@ -5,12 +5,12 @@
 #include "order_store.hpp"
 #include "placement.hpp"
 #include "routes.hpp"
+#include "timed_steps.hpp"
 #include "transitions.hpp"
 
 #include "shop/infra/domain/uuid.hpp"
 #include "shop/infra/log/log.hpp"
 
-#include <array>
 #include <atomic>
 
 namespace shop::order {
@@ -54,11 +54,14 @@ class OrdersImpl final : public Orders {
   infra::domain::Outcome<Order, PayRefused> begin_payment(Tx& tx, const PaymentStart& start) const override {
     return order::begin_payment(ctx_, tx, start);
   }
-  bool paid(Tx& tx, std::string_view order_id) const override { return payment_paid(ctx_, tx, order_id); }
+  bool paid(Tx& tx, const PaidWith& payment) const override { return payment_paid(ctx_, tx, payment); }
   bool declined(Tx& tx, std::string_view order_id) const override {
     return payment_declined(ctx_, tx, order_id);
   }
   void abandoned(Tx& tx, std::string_view order_id) const override { abandon_payment(ctx_, tx, order_id); }
+  void refunded(Tx& tx, std::string_view order_id, infra::clock::TimePoint at) const override {
+    payment_refunded(tx, order_id, at);
+  }
 
  private:
   const OrderContext& ctx_;
@@ -67,33 +70,25 @@ class OrdersImpl final : public Orders {
 // Orders by status on /metrics, counted by a job and read on scrape (a scrape never queries).
 class StatusGauges {
  public:
-  explicit StatusGauges(infra::metrics::Registry* metrics) {
+  explicit StatusGauges(infra::metrics::Registry* metrics) : counts_(all_statuses().size()) {
     if (metrics == nullptr) return;
-    for (std::size_t i = 0; i < kStatuses.size(); ++i) {
+    for (std::size_t i = 0; i < counts_.size(); ++i) {
       metrics->gauge("shopd_orders", "Orders by status, as last counted.",
-                     {{"status", std::string(status_name(kStatuses[i]))}},
+                     {{"status", std::string(status_name(all_statuses()[i]))}},
                      [this, i] { return counts_[i].load(); });
     }
   }
   void refresh(Tx& tx) {
-    std::array<double, 9> fresh{};
+    std::vector<double> fresh(counts_.size());
     for (const auto row : tx.query(kCountByStatus)) {
       const auto status = parse_status(row.text(0));
-      for (std::size_t i = 0; status && i < kStatuses.size(); ++i) {
-        if (kStatuses[i] == *status) fresh[i] = static_cast<double>(row.integer(1));
-      }
+      if (status) fresh[static_cast<std::size_t>(*status)] = static_cast<double>(row.integer(1));
     }
-    for (std::size_t i = 0; i < kStatuses.size(); ++i) counts_[i] = fresh[i];
+    for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] = fresh[i];
   }
 
  private:
-  static constexpr std::array<OrderStatus, 9> kStatuses{
-      OrderStatus::kPendingPayment, OrderStatus::kPaid,
-      OrderStatus::kShipping,       OrderStatus::kDelivered,
-      OrderStatus::kCancelled,      OrderStatus::kExpired,
-      OrderStatus::kPaymentFailed,  OrderStatus::kReturnRequested,
-      OrderStatus::kReturned};
-  std::array<std::atomic<double>, 9> counts_{};
+  std::vector<std::atomic<double>> counts_;  // by the status's place in all_statuses()
 };
 
 class Module final : public OrderModule {
@@ -112,6 +107,11 @@ class Module final : public OrderModule {
         infra::log::info("order", "expired unpaid orders", {{"orders", expired}});
       }
     });
+    scheduler.every("orders.take_timed_steps", ctx_.options.step_interval, [this](Tx& tx) {
+      if (const auto taken = take_due_steps(ctx_, tx); taken > 0) {
+        infra::log::info("order", "took due steps of paid orders", {{"orders", taken}});
+      }
+    });
     scheduler.every("orders.count_by_status", std::chrono::seconds(15),
                     [this](Tx& tx) { gauges_.refresh(tx); });
     scheduler.every("orders.purge_idempotency_keys", std::chrono::hours(1), [this](Tx& tx) {
@@ -125,7 +125,7 @@ class Module final : public OrderModule {
       const CancelRequest cancel{
           .customer_id = std::string(user_id), .order_id = row.string(0), .reason = "account withdrawn"};
       // Locked FOR UPDATE above, so nothing moved it meanwhile and the cancel cannot be refused.
-      if (!cancel_unpaid(ctx_, tx, cancel))
+      if (!cancel_order(ctx_, tx, cancel))
         throw std::logic_error("a locked unpaid order could not be cancelled");
     }
   }

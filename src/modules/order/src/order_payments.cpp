@@ -5,8 +5,6 @@
 
 #include "shop/infra/domain/uuid.hpp"
 
-#include <stdexcept>
-
 namespace shop::order {
 namespace {
 
@@ -23,10 +21,14 @@ constexpr infra::db::Statement kStartPayment{
     "orders.start_payment",
     "UPDATE orders.orders SET payment_in_flight = true, updated_at = $2 WHERE id = $1"};
 
-// A broken invariant: a pending order always holds its reservation.
-void require(bool moved, std::string_view what, std::string_view order_id) {
-  if (!moved) throw std::logic_error(std::string(what) + " of order " + std::string(order_id) + " failed");
-}
+// The order's copy of its payment, and its delivery, created preparing.
+constexpr infra::db::Statement kRecordPayment{
+    "orders.record_payment",
+    "WITH d AS (INSERT INTO orders.deliveries (order_id, status, created_at) VALUES ($1, 'preparing', $4))"
+    " UPDATE orders.orders SET payment_id = $2, payment_method = $3, paid_at = $4 WHERE id = $1"};
+constexpr infra::db::Statement kRecordRefund{
+    "orders.record_refund",
+    "UPDATE orders.orders SET refunded_at = $2, updated_at = $2 WHERE id = $1 AND refunded_at IS NULL"};
 
 }  // namespace
 
@@ -47,12 +49,18 @@ infra::domain::Outcome<Order, PayRefused> begin_payment(const OrderContext& ctx,
   return *load_order(ctx, tx, start.order_id);
 }
 
-bool payment_paid(const OrderContext& ctx, infra::db::Tx& tx, std::string_view order_id) {
+bool payment_paid(const OrderContext& ctx, infra::db::Tx& tx, const PaidWith& payment) {
+  const auto& order_id = payment.order_id;
   if (!transition(ctx, tx, order_id, OrderStatus::kPendingPayment, OrderStatus::kPaid, std::nullopt, true)) {
     return false;
   }
-  require(bool(ctx.catalog.commit(tx, order_id)), "selling the reservation", order_id);
+  move_stock(ctx, tx, order_id, StockMove::kSell);
+  tx.exec(kRecordPayment, order_id, payment.payment_id, payment.method, payment.paid_at);
   return true;
+}
+
+void payment_refunded(infra::db::Tx& tx, std::string_view order_id, infra::clock::TimePoint at) {
+  tx.exec(kRecordRefund, order_id, at);
 }
 
 bool payment_declined(const OrderContext& ctx, infra::db::Tx& tx, std::string_view order_id) {
@@ -60,7 +68,7 @@ bool payment_declined(const OrderContext& ctx, infra::db::Tx& tx, std::string_vi
                   true)) {
     return false;
   }
-  require(bool(ctx.catalog.release(tx, order_id)), "releasing the reservation", order_id);
+  move_stock(ctx, tx, order_id, StockMove::kRelease);
   return true;
 }
 

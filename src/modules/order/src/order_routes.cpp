@@ -1,6 +1,7 @@
 #include "lifecycle.hpp"
 #include "order_store.hpp"
 #include "placement.hpp"
+#include "returns.hpp"
 #include "routes.hpp"
 
 #include "shop/infra/clock/time_text.hpp"
@@ -93,21 +94,50 @@ boost::asio::awaitable<http::Response> get_route(OrderContext& ctx, http::Reques
   co_return http::json_response(200, to_json(*order));
 }
 
-boost::asio::awaitable<http::Response> cancel_route(OrderContext& ctx, http::Request& req) {
+// The optional {"reason"} of a cancel or a return.
+std::optional<std::string> read_reason(const http::Request& req) {
   http::JsonInput in(req, http::JsonInput::Body::kOptional);
-  CancelRequest cancel{
-      .customer_id = req.caller->id,
-      .order_id = std::string(req.param("id")),
-      .reason = in.root().text("reason", {.max = 500, .presence = infra::domain::Presence::kOptional})};
+  auto reason = in.root().text("reason", {.max = 500, .presence = infra::domain::Presence::kOptional});
   in.finish();
-  auto run = [&](infra::db::Tx& tx) { return cancel_unpaid(ctx, tx, cancel); };
+  return reason;
+}
+
+boost::asio::awaitable<http::Response> cancel_route(OrderContext& ctx, http::Request& req) {
+  const CancelRequest cancel{
+      .customer_id = req.caller->id, .order_id = std::string(req.param("id")), .reason = read_reason(req)};
+  auto run = [&](infra::db::Tx& tx) { return cancel_order(ctx, tx, cancel); };
   const auto cancelled = co_await ctx.db.transact(run);
   if (!cancelled) {
     if (cancelled.error() == CancelRefused::kNotFound) throw http::not_found("There is no such order.");
     throw http::conflict("cannot_cancel", "Cannot cancel",
-                         "Only an order that is still waiting for its payment can be cancelled now.");
+                         "Only an order waiting for its payment, or paid and not yet shipped, can be "
+                         "cancelled; a delivered order can be returned.");
   }
   co_return http::json_response(200, to_json(*cancelled));
+}
+
+// A plain function, not a branch of the coroutine (g++ 12 and switches in coroutines, payments.cpp).
+[[noreturn]] void refuse_return(ReturnRefused refused) {
+  switch (refused) {
+    case ReturnRefused::kNotFound:
+      throw http::not_found("There is no such order.");
+    case ReturnRefused::kNotDelivered:
+      throw http::conflict("not_delivered", "Not delivered",
+                           "Only a delivered order can be returned, and only once.");
+    case ReturnRefused::kWindowClosed:
+      break;
+  }
+  throw http::conflict("return_window_closed", "Return window closed",
+                       "The time to return this order after its delivery has passed.");
+}
+
+boost::asio::awaitable<http::Response> return_route(OrderContext& ctx, http::Request& req) {
+  const ReturnRequest request{
+      .customer_id = req.caller->id, .order_id = std::string(req.param("id")), .reason = read_reason(req)};
+  auto run = [&](infra::db::Tx& tx) { return request_return(ctx, tx, request); };
+  const auto returned = co_await ctx.db.transact(run);
+  if (!returned) refuse_return(returned.error());
+  co_return http::json_response(200, to_json(*returned));
 }
 
 }  // namespace
@@ -129,6 +159,9 @@ void register_order_routes(http::Router& router, OrderContext& ctx) {
       Method::kGet, "/api/v1/orders/{id}", [&ctx](http::Request& r) { return get_route(ctx, r); }, signed_in);
   router.add(
       Method::kPost, "/api/v1/orders/{id}/cancel", [&ctx](http::Request& r) { return cancel_route(ctx, r); },
+      signed_in);
+  router.add(
+      Method::kPost, "/api/v1/orders/{id}/return", [&ctx](http::Request& r) { return return_route(ctx, r); },
       signed_in);
   router.add(
       Method::kGet, "/api/v1/seller/orders",

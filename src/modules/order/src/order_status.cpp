@@ -20,6 +20,21 @@ constexpr std::array<std::pair<OrderStatus, std::string_view>, 9> kNames{{
     {S::kReturned, "returned"},
 }};
 
+static_assert(
+    [] {
+      for (std::size_t i = 0; i < kNames.size(); ++i) {
+        if (kNames[i].first != static_cast<OrderStatus>(i)) return false;
+      }
+      return true;
+    }(),
+    "kNames lists the statuses in the order of the enum");
+
+constexpr auto kStatuses = [] {
+  std::array<OrderStatus, kNames.size()> statuses{};
+  for (std::size_t i = 0; i < kNames.size(); ++i) statuses[i] = kNames[i].first;
+  return statuses;
+}();
+
 // The whole diagram of API.md, Orders.
 constexpr Transition kTransitions[] = {
     {S::kPendingPayment, S::kPaid, "the gateway confirmed the payment", OrderPaid::kType},
@@ -36,6 +51,10 @@ constexpr Transition kTransitions[] = {
 };
 
 }  // namespace
+
+std::span<const OrderStatus> all_statuses() {
+  return kStatuses;
+}
 
 std::string_view status_name(OrderStatus status) {
   for (const auto& [s, name] : kNames) {

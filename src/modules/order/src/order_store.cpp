@@ -13,9 +13,12 @@ using infra::db::Rows;
 using infra::db::Statement;
 using infra::db::Tx;
 
+// An order row with its payment and its delivery, if it has them.
 #define SHOP_ORDER_COLUMNS                                                                                  \
   "o.id, o.customer_id, o.status, o.total_amount, o.payment_order_id, o.shipping_address_ct, o.expires_at," \
-  " o.created_at, o.updated_at"
+  " o.created_at, o.updated_at, o.payment_id, o.payment_method, o.paid_at, o.refunded_at, d.status,"        \
+  " d.tracking_number, d.shipped_at, d.delivered_at, d.return_reason, d.return_requested_at, d.returned_at" \
+  " FROM orders.orders o LEFT JOIN orders.deliveries d ON d.order_id = o.id"
 
 // The order and every line in one statement, whatever their number.
 constexpr Statement kInsertOrder{
@@ -27,8 +30,7 @@ constexpr Statement kInsertOrder{
     " SELECT o.id, l.line_no, l.product_id, l.seller_id, l.name, l.unit_price, l.quantity"
     " FROM o, unnest($8::uuid[], $9::uuid[], $10::text[], $11::bigint[], $12::integer[])"
     " WITH ORDINALITY AS l(product_id, seller_id, name, unit_price, quantity, line_no)"};
-constexpr Statement kFindOrder{"orders.find_order",
-                               "SELECT " SHOP_ORDER_COLUMNS " FROM orders.orders o WHERE o.id = $1"};
+constexpr Statement kFindOrder{"orders.find_order", "SELECT " SHOP_ORDER_COLUMNS " WHERE o.id = $1"};
 constexpr Statement kLines{
     "orders.lines_of_orders",
     "SELECT order_id, product_id, seller_id, name, unit_price, quantity FROM orders.order_lines"
@@ -42,30 +44,26 @@ constexpr Statement kSellerLines{
 // 'infinity'), $4 the limit, $5 the status where there is one.
 #define SHOP_ORDER_PAGE " AND (o.created_at, o.id) < ($2, $3) ORDER BY o.created_at DESC, o.id DESC LIMIT $4"
 constexpr Statement kCustomerOrders{"orders.customer_orders",
-                                    "SELECT " SHOP_ORDER_COLUMNS
-                                    " FROM orders.orders o WHERE o.customer_id = $1" SHOP_ORDER_PAGE};
-constexpr Statement kCustomerOrdersByStatus{
-    "orders.customer_orders_by_status",
-    "SELECT " SHOP_ORDER_COLUMNS
-    " FROM orders.orders o WHERE o.customer_id = $1 AND o.status = $5" SHOP_ORDER_PAGE};
+                                    "SELECT " SHOP_ORDER_COLUMNS " WHERE o.customer_id = $1" SHOP_ORDER_PAGE};
+constexpr Statement kCustomerOrdersByStatus{"orders.customer_orders_by_status",
+                                            "SELECT " SHOP_ORDER_COLUMNS
+                                            " WHERE o.customer_id = $1 AND o.status = $5" SHOP_ORDER_PAGE};
 constexpr Statement kSellerOrders{
     "orders.seller_orders",
     "SELECT " SHOP_ORDER_COLUMNS
-    " FROM orders.orders o WHERE o.id IN"
+    " WHERE o.id IN"
     " (SELECT order_id FROM orders.order_lines WHERE seller_id = $1)" SHOP_ORDER_PAGE};
 constexpr Statement kSellerOrdersByStatus{
     "orders.seller_orders_by_status",
     "SELECT " SHOP_ORDER_COLUMNS
-    " FROM orders.orders o WHERE o.id IN"
+    " WHERE o.id IN"
     " (SELECT order_id FROM orders.order_lines WHERE seller_id = $1) AND o.status = $5" SHOP_ORDER_PAGE};
 // $1 is unused by these two, so that every list takes the same parameters.
 constexpr Statement kAllOrders{"orders.all_orders",
-                               "SELECT " SHOP_ORDER_COLUMNS
-                               " FROM orders.orders o WHERE $1::text IS NOT NULL" SHOP_ORDER_PAGE};
-constexpr Statement kAllOrdersByStatus{
-    "orders.all_orders_by_status",
-    "SELECT " SHOP_ORDER_COLUMNS
-    " FROM orders.orders o WHERE $1::text IS NOT NULL AND o.status = $5" SHOP_ORDER_PAGE};
+                               "SELECT " SHOP_ORDER_COLUMNS " WHERE $1::text IS NOT NULL" SHOP_ORDER_PAGE};
+constexpr Statement kAllOrdersByStatus{"orders.all_orders_by_status",
+                                       "SELECT " SHOP_ORDER_COLUMNS
+                                       " WHERE $1::text IS NOT NULL AND o.status = $5" SHOP_ORDER_PAGE};
 
 constexpr std::string_view kAddressColumn = "orders.orders.shipping_address";
 constexpr std::string_view kLastUuid = "ffffffff-ffff-ffff-ffff-ffffffffffff";
@@ -83,6 +81,21 @@ Order order_from_row(const OrderContext& ctx, const infra::db::Row& row) {
   o.expires_at = row.optional_time(6);
   o.created_at = row.time(7);
   o.updated_at = row.time(8);
+  if (!row.is_null(9)) {
+    o.payment = OrderPayment{.payment_id = row.string(9),
+                             .method = row.is_null(10) ? std::string() : row.string(10),
+                             .paid_at = row.time(11),
+                             .refunded_at = row.optional_time(12)};
+  }
+  if (!row.is_null(13)) {
+    o.delivery = Delivery{.status = row.string(13),
+                          .tracking_number = row.optional_string(14),
+                          .shipped_at = row.optional_time(15),
+                          .delivered_at = row.optional_time(16),
+                          .return_reason = row.optional_string(17),
+                          .return_requested_at = row.optional_time(18),
+                          .returned_at = row.optional_time(19)};
+  }
   return o;
 }
 

@@ -16,6 +16,13 @@ bool transition(const OrderContext& ctx, infra::db::Tx& tx, std::string_view ord
                 OrderStatus to, std::optional<std::string> reason = std::nullopt,
                 bool payment_in_flight = false);
 
+// The stock side of a transition, through the catalog's reservation of the order: released when an
+// unpaid order ends, sold when it is paid, restocked when a paid order is cancelled or returned.
+enum class StockMove { kRelease, kSell, kRestock };
+// The reservation not being where the order's status says it is (an order pending payment always
+// holds its stock) is a broken invariant: it throws, and the transaction rolls back.
+void move_stock(const OrderContext& ctx, infra::db::Tx& tx, std::string_view order_id, StockMove move);
+
 // A payment the gateway never acted on: the order is payable, and may expire, again.
 void abandon_payment(const OrderContext& ctx, infra::db::Tx& tx, std::string_view order_id);
 

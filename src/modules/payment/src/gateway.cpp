@@ -80,6 +80,26 @@ GatewayAnswer Gateway::confirm_answer(const infra::http_client::CallResult& resu
   return interpret(result, false);
 }
 
+RefundAnswer Gateway::cancel_blocking(const CancelCall& call) {
+  const boost::json::object body{{"cancelReason", call.reason}, {"cancelAmount", call.amount}};
+  infra::http_client::GatewayRequest request{
+      .method = infra::http::Method::kPost,
+      .url = base_url_ + "/v1/payments/" + call.payment_key + "/cancel",
+      .headers = headers(),
+      .body = boost::json::serialize(body),
+      .idempotency_key = call.idempotency_key};
+  const auto result = caller_.call_blocking(std::move(request));
+  if (result.outcome != CallResult::Outcome::kResponse) return {.error = result.reason};
+  boost::system::error_code ec;
+  const auto answer = boost::json::parse(result.response.body, ec);
+  const auto status = result.response.status;
+  if (!ec && ((status >= 200 && status < 300 && text_at(answer, "status") == "CANCELED") ||
+              text_at(answer, "code") == "ALREADY_CANCELED_PAYMENT")) {
+    return {.refunded = true};
+  }
+  return {.error = "HTTP " + std::to_string(status) + " " + text_at(answer, "code")};
+}
+
 GatewayAnswer Gateway::lookup_blocking(const std::string& payment_key) {
   infra::http_client::GatewayRequest request{.method = infra::http::Method::kGet,
                                              .url = base_url_ + "/v1/payments/" + payment_key,

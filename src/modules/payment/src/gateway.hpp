@@ -32,6 +32,19 @@ struct ConfirmCall {
   std::int64_t amount = 0;
 };
 
+struct CancelCall {
+  std::string payment_key;
+  std::string idempotency_key;  // the same on every attempt, and on every try of the same refund
+  std::string reason;
+  std::int64_t amount = 0;
+};
+
+// What a cancel (a refund) came to: done, or not (yet), and why.
+struct RefundAnswer {
+  bool refunded = false;
+  std::string error = {};
+};
+
 class Gateway {
  public:
   Gateway(const PaymentOptions& options, const infra::clock::Clock& clock, infra::metrics::Registry* metrics);
@@ -42,6 +55,9 @@ class Gateway {
   static GatewayAnswer confirm_answer(const infra::http_client::CallResult& result);
   // GET /v1/payments/{paymentKey}, from a thread that is not a coroutine.
   GatewayAnswer lookup_blocking(const std::string& payment_key);
+  // POST /v1/payments/{paymentKey}/cancel, from a thread that is not a coroutine. A payment the
+  // gateway says is cancelled in full already counts as refunded: an earlier try did it.
+  RefundAnswer cancel_blocking(const CancelCall& call);
 
  private:
   infra::http::Headers headers() const;

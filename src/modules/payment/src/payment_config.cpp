@@ -36,6 +36,8 @@ constexpr Knob kKnobs[] = {
      "a seller's settlement is settled this long after the sale"},
     {"payments.settlement_interval", "SHOPD_SETTLEMENT_INTERVAL", "1h",
      "how often due settlements are settled"},
+    {"payments.refund_backoff", "SHOPD_REFUND_BACKOFF", "5s",
+     "a refund the gateway failed is tried again after this, doubled per attempt up to 1h"},
 };
 
 }  // namespace
@@ -69,6 +71,7 @@ PaymentOptions read_payment_options(const infra::config::Settings& s) {
   o.reconcile_interval = s.duration("payments.reconcile_interval", milliseconds(10));
   o.settlement_delay = s.duration("payments.settlement_delay");
   o.settlement_interval = s.duration("payments.settlement_interval", milliseconds(100));
+  o.refund_backoff = s.duration("payments.refund_backoff", milliseconds(10));
   return o;
 }
 

@@ -13,13 +13,24 @@ struct PaymentContext {
         clock(deps.clock),
         orders(deps.orders),
         options(deps.options),
-        gateway(deps.options, deps.clock, deps.metrics) {}
+        gateway(deps.options, deps.clock, deps.metrics),
+        refunds_done(counter(deps.metrics, "refunded")),
+        refund_failures(counter(deps.metrics, "failed_attempt")) {}
 
   infra::db::Database& db;
   const infra::clock::Clock& clock;
   const order::Orders& orders;
   PaymentOptions options;
   Gateway gateway;
+  infra::metrics::Counter* refunds_done;
+  infra::metrics::Counter* refund_failures;
+
+ private:
+  static infra::metrics::Counter* counter(infra::metrics::Registry* metrics, const char* outcome) {
+    if (metrics == nullptr) return nullptr;
+    return &metrics->counter("shopd_refunds_total", "Refunds asked of the gateway, by outcome.",
+                             {{"outcome", outcome}});
+  }
 };
 
 }  // namespace shop::payment

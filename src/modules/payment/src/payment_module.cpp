@@ -1,8 +1,11 @@
 #include "shop/payment/payment_module.hpp"
 
 #include "payments.hpp"
+#include "refunds.hpp"
 #include "routes.hpp"
 #include "settlements.hpp"
+
+#include "shop/order/order_events.hpp"
 
 #include "shop/infra/log/log.hpp"
 
@@ -21,6 +24,8 @@ class Module final : public PaymentModule {
     deps.metrics->gauge("shopd_payments_pending",
                         "Payments waiting for the gateway's answer, as last counted.", {},
                         [this] { return static_cast<double>(pending_.load()); });
+    deps.metrics->gauge("shopd_refunds_pending", "Refunds the gateway has not done yet, as last counted.", {},
+                        [this] { return static_cast<double>(pending_refunds_.load()); });
   }
   ~Module() override { stop(); }
 
@@ -33,6 +38,17 @@ class Module final : public PaymentModule {
         infra::log::info("payment", "settled sellers' settlements", {{"settlements", settled}});
       }
     });
+  }
+
+  infra::events::Subscription refund_subscription() const override {
+    infra::events::Subscription s{std::string(kRefundSubscriber)};
+    s.on<order::OrderCancelled>([this](infra::db::Tx& tx, const order::OrderCancelled& e) {
+      request_refund(ctx_, tx, e.order_id, "order cancelled");
+    });
+    s.on<order::OrderReturned>([this](infra::db::Tx& tx, const order::OrderReturned& e) {
+      request_refund(ctx_, tx, e.order_id, "order returned");
+    });
+    return s;
   }
 
   void start() override {
@@ -57,8 +73,13 @@ class Module final : public PaymentModule {
       try {
         while (reconcile_due(ctx_) > 0) {
         }
-        auto count = [](infra::db::Tx& tx) { return pending_payments(tx); };
-        pending_ = ctx_.db.transact_blocking(count);
+        while (refund_due(ctx_) > 0) {
+        }
+        auto count = [this](infra::db::Tx& tx) {
+          pending_ = pending_payments(tx);
+          pending_refunds_ = pending_refunds(tx);
+        };
+        ctx_.db.transact_blocking(count);
       } catch (const std::exception& e) {
         infra::log::warn("payment", "reconciliation failed; trying again", {{"error", e.what()}});
       }
@@ -69,6 +90,7 @@ class Module final : public PaymentModule {
 
   PaymentContext ctx_;
   std::atomic<std::int64_t> pending_ = 0;
+  std::atomic<std::int64_t> pending_refunds_ = 0;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

@@ -1,4 +1,5 @@
 #include "payments.hpp"
+#include "refunds.hpp"
 #include "routes.hpp"
 #include "settlements.hpp"
 
@@ -66,18 +67,29 @@ boost::asio::awaitable<http::Response> confirm_route(PaymentContext& ctx, http::
   in.finish();
   const auto paid = co_await confirm_payment(ctx, std::move(confirm));
   if (!paid) throw to_problem(paid.error());
-  co_return http::json_response(paid->status == PaymentStatus::kCompleted ? 200 : 202, to_json(*paid));
+  // A key confirmed before answers as its payment stands now: completed, or refunded since.
+  co_return http::json_response(paid->status == PaymentStatus::kPending ? 202 : 200, to_json(*paid));
 }
 
 boost::asio::awaitable<http::Response> get_route(PaymentContext& ctx, http::Request& req) {
   const std::string id(req.param("id"));
-  auto read = [&](infra::db::Tx& tx) { return find_payment(tx, id); };
-  const auto payment = co_await ctx.db.transact(read);
+  struct Found {
+    Payment payment;
+    boost::json::array refunds;
+  };
+  auto read = [&](infra::db::Tx& tx) -> std::optional<Found> {
+    auto payment = find_payment(tx, id);
+    if (!payment) return std::nullopt;
+    return Found{*std::move(payment), refunds_json(tx, id)};
+  };
+  const auto found = co_await ctx.db.transact(read);
   // Another customer's payment answers 404, like an unknown one.
-  if (!payment || (payment->customer_id != req.caller->id && req.caller->role != "admin")) {
+  if (!found || (found->payment.customer_id != req.caller->id && req.caller->role != "admin")) {
     throw http::not_found("There is no such payment.");
   }
-  co_return http::json_response(200, to_json(*payment));
+  auto body = to_json(found->payment);
+  body["refunds"] = found->refunds;
+  co_return http::json_response(200, std::move(body));
 }
 
 boost::asio::awaitable<http::Response> settlements_route(PaymentContext& ctx, http::Request& req) {

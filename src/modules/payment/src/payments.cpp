@@ -65,10 +65,11 @@ constexpr Statement kClaimDue{
 constexpr Statement kCountPending{"payments.count_pending",
                                   "SELECT count(*) FROM payments.payments WHERE status = 'pending'"};
 
-constexpr std::array<std::pair<PaymentStatus, std::string_view>, 3> kStatusNames{{
+constexpr std::array<std::pair<PaymentStatus, std::string_view>, 4> kStatusNames{{
     {PaymentStatus::kPending, "pending"},
     {PaymentStatus::kCompleted, "completed"},
     {PaymentStatus::kFailed, "failed"},
+    {PaymentStatus::kRefunded, "refunded"},
 }};
 
 std::string_view status_name(PaymentStatus status) {
@@ -108,7 +109,11 @@ bool record_answer(PaymentContext& ctx, Tx& tx, const Payment& p, const GatewayA
   switch (answer.kind) {
     case Kind::kDone: {
       if (tx.exec(kComplete, p.id, answer.method, answer.approved_at.value_or(now), now) == 0) return false;
-      if (!ctx.orders.paid(tx, p.order_id)) {
+      const order::PaidWith paid{.order_id = p.order_id,
+                                 .payment_id = p.id,
+                                 .method = answer.method,
+                                 .paid_at = answer.approved_at.value_or(now)};
+      if (!ctx.orders.paid(tx, paid)) {
         // The order had the payment in flight since begin_payment; nothing else can move it.
         throw std::logic_error("order " + p.order_id + " of a completed payment could not be marked paid");
       }

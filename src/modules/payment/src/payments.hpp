@@ -16,7 +16,7 @@
 // that was lost leaves the payment pending; reconciliation asks the gateway until it knows.
 namespace shop::payment {
 
-enum class PaymentStatus { kPending, kCompleted, kFailed };
+enum class PaymentStatus { kPending, kCompleted, kFailed, kRefunded };
 
 struct Payment {
   std::string id;

@@ -18,6 +18,12 @@ constexpr Statement kInsert{
 constexpr Statement kSettle{"payments.settle_due",
                             "UPDATE payments.settlements SET status = 'settled', settled_at = $2"
                             " WHERE status = 'pending' AND sold_at < $1"};
+// Returns the rows that were settled already, and so could not be reversed.
+constexpr Statement kReverse{
+    "payments.reverse_settlements",
+    "WITH r AS (UPDATE payments.settlements SET status = 'reversed' WHERE payment_id = $1 AND status = "
+    "'pending' RETURNING id)"
+    " SELECT count(*) FROM payments.settlements WHERE payment_id = $1 AND status = 'settled'"};
 // $2/$3 the cursor (a first page passes 'infinity'), $4 the limit, $5 the status or NULL for all.
 constexpr Statement kList{
     "payments.seller_settlements",
@@ -49,6 +55,10 @@ void write_settlements(infra::db::Tx& tx, const std::string& payment_id, const o
 
 std::int64_t settle_due(infra::db::Tx& tx, infra::clock::TimePoint cutoff, infra::clock::TimePoint now) {
   return tx.exec(kSettle, cutoff, now);
+}
+
+std::int64_t reverse_settlements(infra::db::Tx& tx, std::string_view payment_id) {
+  return tx.query(kReverse, payment_id)[0].integer(0);
 }
 
 std::vector<SettlementRow> list_settlements(infra::db::Tx& tx, const SettlementFilter& f) {

@@ -25,6 +25,10 @@ void write_settlements(infra::db::Tx& tx, const std::string& payment_id, const o
 // pending -> settled for rows sold before `cutoff`; returns how many.
 std::int64_t settle_due(infra::db::Tx& tx, infra::clock::TimePoint cutoff, infra::clock::TimePoint now);
 
+// pending -> reversed for the payment's rows, when it is refunded; returns how many rows were
+// settled already (paid out, so they stay as they are).
+std::int64_t reverse_settlements(infra::db::Tx& tx, std::string_view payment_id);
+
 struct SettlementFilter {
   std::string seller_id;
   std::optional<std::string> status = std::nullopt;

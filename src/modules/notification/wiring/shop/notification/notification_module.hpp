@@ -8,9 +8,9 @@
 #include <string>
 #include <string_view>
 
-// Mail to customers about their orders, for src/app only. It reacts to the order module's events,
-// asks the user module for the address, and queues the mail through the outbox in the event's
-// delivery transaction: a redelivered event queues no second mail.
+// Mail to customers about their orders, for src/app only. It reacts to the order and payment
+// modules' events, asks the user module for the address, and queues the mail through the outbox in
+// the event's delivery transaction: a redelivered event queues no second mail.
 namespace shop::notification {
 
 inline constexpr std::string_view kOrderMailSubscriber = "notification.order_mail";
@@ -21,8 +21,8 @@ struct NotificationDeps {
   std::string mail_from;
 };
 
-// Mails the customer when an order is paid or cancelled. Shipping, delivery and refunds mail
-// through the same subscription once the order module publishes them.
+// Mails the customer when an order is paid, shipped, delivered or cancelled, and when its payment
+// is refunded.
 infra::events::Subscription order_mail_subscription(NotificationDeps deps);
 
 }  // namespace shop::notification

@@ -22,6 +22,8 @@ enum class OrderStatus {
   kReturned,
 };
 
+// Every status, in the order of the enum.
+std::span<const OrderStatus> all_statuses();
 std::string_view status_name(OrderStatus status);
 std::optional<OrderStatus> parse_status(std::string_view name);
 

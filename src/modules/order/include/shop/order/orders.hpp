@@ -18,7 +18,7 @@
 
 // What other modules may ask of the order module, inside their own transaction: the wishlist
 // places an order from its items in its checkout transaction; the payment module learns what an
-// order costs and moves it when its payment is known.
+// order costs, moves it when its payment is known, and records its refund.
 namespace shop::order {
 
 struct OrderLineRequest {
@@ -63,6 +63,26 @@ struct OrderLine {
   std::int64_t line_total() const { return unit_price * quantity; }
 };
 
+// The goods' way to the customer, from the payment on (API.md, Orders: "delivery"), and back for a
+// return.
+struct Delivery {
+  std::string status;  // preparing, shipping, delivered or cancelled
+  std::optional<std::string> tracking_number = std::nullopt;
+  std::optional<infra::clock::TimePoint> shipped_at = std::nullopt;
+  std::optional<infra::clock::TimePoint> delivered_at = std::nullopt;
+  std::optional<std::string> return_reason = std::nullopt;
+  std::optional<infra::clock::TimePoint> return_requested_at = std::nullopt;
+  std::optional<infra::clock::TimePoint> returned_at = std::nullopt;
+};
+
+// The order's copy of the payment that paid it, as the payment module reported it.
+struct OrderPayment {
+  std::string payment_id;
+  std::string method;
+  infra::clock::TimePoint paid_at;
+  std::optional<infra::clock::TimePoint> refunded_at = std::nullopt;
+};
+
 struct Order {
   std::string id;
   std::string customer_id;
@@ -72,6 +92,8 @@ struct Order {
   std::string payment_order_id;  // the orderId the payment gateway knows the order by
   boost::json::object shipping_address;
   std::optional<infra::clock::TimePoint> expires_at;
+  std::optional<Delivery> delivery;
+  std::optional<OrderPayment> payment;
   infra::clock::TimePoint created_at;
   infra::clock::TimePoint updated_at;
 };
@@ -84,6 +106,14 @@ struct PaymentStart {
   std::string order_id;
   std::string customer_id;
   std::int64_t amount = 0;
+};
+
+// What paid an order: the payment module's record of the gateway's charge.
+struct PaidWith {
+  std::string order_id;
+  std::string payment_id;
+  std::string method;
+  infra::clock::TimePoint paid_at;
 };
 
 // Why an order cannot be paid now.
@@ -112,12 +142,16 @@ class Orders {
   // order does not expire until paid(), declined() or abandoned() says how it ended.
   virtual infra::domain::Outcome<Order, PayRefused> begin_payment(infra::db::Tx& tx,
                                                                   const PaymentStart& start) const = 0;
-  // pending_payment -> paid: the reservation is sold; OrderPaid. False if the order was not in flight.
-  virtual bool paid(infra::db::Tx& tx, std::string_view order_id) const = 0;
+  // pending_payment -> paid: the reservation is sold, the delivery created (preparing) and shipping
+  // due after ship_after; OrderPaid. False if the order was not in flight.
+  virtual bool paid(infra::db::Tx& tx, const PaidWith& payment) const = 0;
   // pending_payment -> payment_failed: the stock is released; OrderPaymentFailed.
   virtual bool declined(infra::db::Tx& tx, std::string_view order_id) const = 0;
   // The gateway never acted: the order is payable again, and may expire as before.
   virtual void abandoned(infra::db::Tx& tx, std::string_view order_id) const = 0;
+  // The payment of a cancelled or returned order was refunded (the payment module refunds on
+  // OrderCancelled and OrderReturned of a paid order).
+  virtual void refunded(infra::db::Tx& tx, std::string_view order_id, infra::clock::TimePoint at) const = 0;
 };
 
 }  // namespace shop::order

@@ -19,14 +19,21 @@
 #include <span>
 #include <string_view>
 
-// The order module's entry point, for src/app only: placing orders, their lists, cancelling unpaid
-// ones, and their expiry. Other modules see shop/order/orders.hpp.
+// The order module's entry point, for src/app only: placing orders, their lists, cancels and
+// returns, the expiry of unpaid orders and the timed steps of paid ones. Other modules see
+// shop/order/orders.hpp.
 namespace shop::order {
 
 struct OrderOptions {
   std::chrono::seconds payment_ttl{5 * 60};         // an unpaid order expires this long after it was placed
   std::chrono::milliseconds expiry_interval{5000};  // how often the expiry job looks for them
   std::chrono::milliseconds idempotency_retention{24 * 3600 * 1000};
+  // The timed steps of a paid order (API.md, Orders), each counted from the step before.
+  std::chrono::milliseconds ship_after{24 * 3600 * 1000};         // paid -> shipping
+  std::chrono::milliseconds deliver_after{24 * 3600 * 1000};      // shipping -> delivered
+  std::chrono::milliseconds return_window{24 * 3600 * 1000};      // a return may be asked for this long
+  std::chrono::milliseconds return_processing{24 * 3600 * 1000};  // return_requested -> returned
+  std::chrono::milliseconds step_interval{5000};                  // how often due steps are taken
 };
 
 std::span<const infra::config::Knob> order_knobs();
@@ -48,7 +55,7 @@ class OrderModule {
   virtual ~OrderModule() = default;
   virtual const Orders& orders() const = 0;
   virtual void register_routes(infra::http::Router& router) = 0;
-  // The expiry of unpaid orders and the purge of old idempotency keys.
+  // The expiry of unpaid orders, the timed steps of paid ones and the purge of old idempotency keys.
   virtual void register_jobs(infra::scheduler::Scheduler& scheduler) = 0;
   // Cancels the user's unpaid orders in the caller's transaction: their stock goes back on sale.
   virtual void cancel_unpaid_of(infra::db::Tx& tx, std::string_view user_id) const = 0;
