@@ -14,15 +14,12 @@
 using shop::test::code_of;
 using shop::test::create_product;
 using shop::test::HttpResponse;
+using shop::test::id_of;
 using shop::test::query_value;
 using shop::test::Shop;
 using shop::test::SignedIn;
 
 namespace {
-
-std::string id_of(const boost::json::value& v) {
-  return std::string(v.at("id").as_string());
-}
 
 std::set<std::string> error_fields(const HttpResponse& r) {
   std::set<std::string> fields;

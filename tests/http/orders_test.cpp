@@ -23,16 +23,13 @@ using shop::test::EnvList;
 using shop::test::eventually;
 using shop::test::expect_problem;
 using shop::test::HttpResponse;
+using shop::test::id_of;
 using shop::test::query_value;
 using shop::test::Shop;
 using shop::test::SignedIn;
 using namespace std::chrono_literals;
 
 namespace {
-
-std::string id_of(const boost::json::value& v) {
-  return std::string(v.at("id").as_string());
-}
 
 std::string address_of(const Shop& shop, const SignedIn& who) {
   const auto made = shop.call("POST", "/me/addresses",

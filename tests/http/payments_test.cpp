@@ -1,10 +1,9 @@
 // Payments through the real binary against the gateway stand-in over real HTTP: confirm, decline,
 // a failing gateway retried, a lost answer reconciled, the circuit breaker, duplicate confirms, a
 // crash between the gateway's DONE and shopd's commit, and sellers' settlements.
+#include "support/checkout.hpp"
 #include "support/eventually.hpp"
-#include "support/pg_standin_process.hpp"
 #include "support/problem_assertions.hpp"
-#include "support/products.hpp"
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
@@ -15,68 +14,22 @@
 #include <thread>
 #include <vector>
 
+using shop::test::confirm;
 using shop::test::create_product;
 using shop::test::EnvList;
 using shop::test::eventually;
 using shop::test::expect_problem;
+using shop::test::gateway_env;
 using shop::test::HttpResponse;
+using shop::test::id_of;
+using shop::test::order_of;
+using shop::test::order_status;
 using shop::test::PgStandinProcess;
 using shop::test::query_value;
 using shop::test::Shop;
-using shop::test::ShopServer;
 using shop::test::SignedIn;
+using shop::test::stock_of;
 using namespace std::chrono_literals;
-
-namespace {
-
-std::string id_of(const boost::json::value& v) {
-  return std::string(v.at("id").as_string());
-}
-
-// Short timeouts and waits, so that retries, reconciliation and the breaker take seconds.
-EnvList gateway_env(const PgStandinProcess& pg, EnvList extra = {}) {
-  EnvList env{{"SHOPD_GATEWAY_URL", pg.url()},         {"SHOPD_GATEWAY_SECRET_KEY", pg.secret_key()},
-              {"SHOPD_GATEWAY_READ_TIMEOUT", "400ms"}, {"SHOPD_GATEWAY_MAX_ATTEMPTS", "3"},
-              {"SHOPD_GATEWAY_BACKOFF", "50ms"},       {"SHOPD_RECONCILE_AFTER", "1s"},
-              {"SHOPD_RECONCILE_INTERVAL", "200ms"}};
-  env.insert(env.end(), extra.begin(), extra.end());
-  return env;
-}
-
-// A customer's order of `quantity` units of `product`: its id and total.
-std::pair<std::string, std::int64_t> order_of(const Shop& shop, const SignedIn& who,
-                                              const std::string& product, int quantity = 1) {
-  const auto address = shop.call("POST", "/me/addresses",
-                                 {{"recipient", "김지우"},
-                                  {"phone", "010-1234-5678"},
-                                  {"zip_code", "06236"},
-                                  {"line1", "서울 강남구 테헤란로 1"}},
-                                 who.access_token);
-  REQUIRE(address.status == 201);
-  boost::json::array items{{{"product_id", product}, {"quantity", quantity}}};
-  const auto placed =
-      shop.call("POST", "/orders", {{"address_id", id_of(address.json())}, {"items", items}},
-                who.access_token, {{"Idempotency-Key", "order-" + product + std::to_string(quantity)}});
-  REQUIRE(placed.status == 201);
-  return {id_of(placed.json()), placed.json().at("total_amount").as_int64()};
-}
-
-HttpResponse confirm(const ShopServer& server, const SignedIn& who, const std::string& order,
-                     const std::string& key, std::int64_t amount) {
-  return server.call("POST", "/payments/confirm",
-                     {{"order_id", order}, {"payment_key", key}, {"amount", amount}}, who.access_token);
-}
-
-std::string order_status(const Shop& shop, const std::string& order) {
-  return query_value(shop.db().url(), "SELECT status FROM orders.orders WHERE id = '" + order + "'");
-}
-
-std::string stock_of(const Shop& shop, const std::string& product) {
-  return query_value(shop.db().url(),
-                     "SELECT on_hand || '/' || reserved FROM catalog.products WHERE id = '" + product + "'");
-}
-
-}  // namespace
 
 TEST_CASE("a confirmed payment sells the stock, pays the order and owes each seller its net",
           "[http][payments]") {

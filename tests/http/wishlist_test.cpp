@@ -13,17 +13,12 @@ using shop::test::code_of;
 using shop::test::create_product;
 using shop::test::EnvList;
 using shop::test::eventually;
+using shop::test::id_of;
 using shop::test::query_value;
 using shop::test::Shop;
 using namespace std::chrono_literals;
 
-namespace {
-
-std::string id_of(const boost::json::object& product) {
-  return std::string(product.at("id").as_string());
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("a wishlist adds, sets and removes items, priced and checked by the catalog as it is now",
           "[http][wishlist]") {

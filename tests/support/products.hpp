@@ -10,6 +10,11 @@
 // Products for the tests of the modules that sell them.
 namespace shop::test {
 
+// The "id" of a created resource's JSON.
+inline std::string id_of(const boost::json::value& created) {
+  return std::string(created.at("id").as_string());
+}
+
 // A product of `seller` with these fields over a valid default (10 in stock); its JSON.
 inline boost::json::object create_product(const Shop& shop, const SignedIn& seller,
                                           boost::json::object fields = {}) {
