@@ -8,11 +8,17 @@
 #                               and export the SHOPD_* settings every shopd command of the run uses
 #   bench_start_shopd           `shopd serve` on a free port; sets BENCH_SHOPD (its base URL)
 #   bench_start_trivial         trivial_http_server with shopd's I/O thread count; sets BENCH_TRIVIAL
+#   bench_start_standin         shopd-pg-standin (the payment gateway) on a free port, and the
+#                               SHOPD_GATEWAY_* settings for it; before bench_start_shopd
+#   bench_seed_orders PRODUCTS  (shopd running) the demo customer signed in with an address, PRODUCTS
+#                               products in stock, and $SHOP_TMP/order.lua, the start of a wrk script
+#                               placing orders as that customer
 #   bench_wrk KEY LABEL [WRK_ARGS...] URL
 #                               one wrk run (-t, -c and -d from the environment unless WRK_ARGS say)
 #   bench_wrk_run KEY [WRK_ARGS...] URL, then bench_wrk_record KEY LABEL
 #                               the same in two steps, for a run in the background next to another
 #                               (which leaves its CPU column empty: the two runs share the servers)
+#   bench_wrk_stats KEY         a run's figures, for a script recording its own row
 #   bench_pgbench KEY LABEL select|tpcb
 #                               pgbench -S, or TPC-B-like, -M prepared on a database of its own
 #   bench_row KEY LABEL UNIT RATE [P50_MS P99_MS ERRORS CPU_US]
@@ -22,7 +28,9 @@
 #   bench_repeat FUNCTION       FUNCTION BENCH_ROUNDS times; a row measured more than once shows medians
 #   bench_table REF...          the table: a ratio column for each REF, then targets and comparisons
 # Env: BENCH_SECONDS (10) per wrk or pgbench run; BENCH_ROUNDS (1); BENCH_WRK_THREADS (1) and
-#      BENCH_CONNECTIONS (32) for wrk; SHOPD_ACCESS_LOG (false) to measure with the access log on.
+#      BENCH_CONNECTIONS (32) for wrk; SHOPD_ACCESS_LOG (false) to measure with the access log on;
+#      BENCH_NO_BUILD=1 to take build/release/bin as it is (binaries built elsewhere or copied in,
+#      on a machine that must not build now): no configure, no build, only a check that they exist.
 
 # shellcheck source=scripts/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/../scripts/lib.sh"
@@ -70,7 +78,16 @@ bench_load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 bench_init() {
   scripts/deps.sh
-  shop_build_config release "$@"
+  if [[ ${BENCH_NO_BUILD:-} == 1 ]]; then
+    local target
+    for target; do
+      [[ -x build/release/bin/$target ]] ||
+        shop_die "BENCH_NO_BUILD=1, and build/release/bin/$target is missing"
+    done
+    shop_log "BENCH_NO_BUILD=1: build/release/bin as it is, not rebuilt (it may not match the sources)"
+  else
+    shop_build_config release "$@"
+  fi
   trap bench_cleanup EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
@@ -125,15 +142,38 @@ bench_wait_line() {
   shop_die "${BENCH_PROC_NAME[$1]} did not start listening within 30 s (log: ${BENCH_PROC_LOG[$1]})"
 }
 
+# bench_start_server NAME CMD...: CMD, a server on the project's HTTP edge (it logs where it listens:
+# "module=http msg=listening address=HOST:PORT"), through bench_spawn; once it listens, sets
+# BENCH_LISTENING to that line and BENCH_ADDRESS to its HOST:PORT.
+BENCH_LISTENING=
+BENCH_ADDRESS=
+bench_start_server() {
+  bench_spawn "$@"
+  BENCH_LISTENING=$(bench_wait_line "$BENCH_SPAWNED" ' module=http msg=listening ')
+  [[ $BENCH_LISTENING =~ \ address=([^ ]+) ]] ||
+    shop_die "no address in $1's listening line: $BENCH_LISTENING"
+  BENCH_ADDRESS=${BASH_REMATCH[1]}
+}
+
 bench_start_shopd() {
-  local line
-  bench_spawn shopd build/release/bin/shopd serve
-  line=$(bench_wait_line "$BENCH_SPAWNED" ' module=http msg=listening ')
-  [[ $line =~ \ address=([^ ]+) ]] || shop_die "no address in shopd's listening line: $line"
-  BENCH_SHOPD="http://${BASH_REMATCH[1]}"
-  [[ $line =~ \ io_threads=([0-9]+) ]] || shop_die "no io_threads in shopd's listening line: $line"
+  bench_start_server shopd build/release/bin/shopd serve
+  BENCH_SHOPD="http://$BENCH_ADDRESS"
+  [[ $BENCH_LISTENING =~ \ io_threads=([0-9]+) ]] ||
+    shop_die "no io_threads in shopd's listening line: $BENCH_LISTENING"
   BENCH_IO_THREADS=${BASH_REMATCH[1]}
   shop_log "shopd on $BENCH_SHOPD ($BENCH_IO_THREADS I/O threads)"
+}
+
+# The stand-in on port 0, so no other process can take its port between choosing and binding it.
+BENCH_STANDIN=
+bench_start_standin() {
+  [[ -z $BENCH_SHOPD ]] || shop_die "bench_start_standin: start it before shopd (which reads SHOPD_GATEWAY_*)"
+  export SHOPD_GATEWAY_SECRET_KEY=test_sk_bench
+  bench_start_server standin build/release/bin/shopd-pg-standin --secret-key "$SHOPD_GATEWAY_SECRET_KEY" \
+    --listen 127.0.0.1:0
+  BENCH_STANDIN="http://$BENCH_ADDRESS"
+  export SHOPD_GATEWAY_URL=$BENCH_STANDIN
+  shop_log "payment gateway: shopd-pg-standin on $BENCH_STANDIN"
 }
 
 bench_start_trivial() {
@@ -144,6 +184,71 @@ bench_start_trivial() {
   line=$(bench_wait_line "$BENCH_SPAWNED" '^listening on ')
   BENCH_TRIVIAL="http://${line#listening on }"
   shop_log "trivial handler on $BENCH_TRIVIAL ($BENCH_IO_THREADS I/O threads)"
+}
+
+# bench_seed_orders PRODUCTS: seed-demo, the demo customer signed in with an address, and PRODUCTS
+# products of the demo seller with stock enough for any run, their ids one a line in $SHOP_TMP/ids.
+# $SHOP_TMP/order.lua begins the wrk scripts that place orders (`cat "$SHOP_TMP/order.lua" - >x.lua`):
+#   ids                            the products' ids, in the order of $SHOP_TMP/ids
+#   threads, thread_id             its setup() gives each thread an id, and keeps the threads for done()
+#   bench_key(n)                   a key for the thread's n-th request that no other run or thread uses
+#   customer_headers([headers])    headers, plus the JSON content type and the customer's bearer token
+#   place_order(product_ids, key[, headers])
+#                                  POST /api/v1/orders, one unit of each product, Idempotency-Key key
+# The access token lives 15 minutes: enough for a run, not for hours of rounds.
+bench_seed_orders() {
+  local products=$1 password token address json='Content-Type: application/json'
+  local -a pg_args=(-h 127.0.0.1 -p "$SHOP_PG_PORT" -U postgres -d shopd -v ON_ERROR_STOP=1)
+  build/release/bin/shopd seed-demo >"$SHOP_TMP/seed-demo.log" 2>&1 ||
+    { cat "$SHOP_TMP/seed-demo.log" >&2; shop_die "shopd seed-demo failed"; }
+  password=$(awk '$1 == "customer" && $2 == "demo_customer" { print $3 }' "$SHOP_TMP/seed-demo.log")
+  [[ -n $password ]] || { cat "$SHOP_TMP/seed-demo.log" >&2; shop_die "no password for demo_customer"; }
+  token=$(curl -sf -H "$json" -d "{\"username\":\"demo_customer\",\"password\":\"$password\"}" \
+    "$BENCH_SHOPD/api/v1/auth/login" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])') ||
+    shop_die "could not log in as demo_customer"
+  address=$(curl -sf -H "$json" -H "Authorization: Bearer $token" \
+    -d '{"recipient":"김지우","phone":"010-1234-5678","zip_code":"06236","line1":"서울 강남구 테헤란로 1"}' \
+    "$BENCH_SHOPD/api/v1/me/addresses" | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])') ||
+    shop_die "could not add an address"
+
+  shop_log "$products products with stock enough for the whole run"
+  "$SHOP_PGBIN/psql" "${pg_args[@]}" -q -v n="$products" <<'SQL'
+INSERT INTO catalog.products (id, seller_id, name, price, on_hand, created_at, updated_at)
+SELECT gen_random_uuid(), (SELECT id FROM users.accounts WHERE username = 'demo_seller'), 'Bench item ' || i,
+       1000 + i, 100000000, now(), now()
+FROM generate_series(1, :n) AS i;
+ANALYZE catalog.products;
+SQL
+  "$SHOP_PGBIN/psql" "${pg_args[@]}" -Atq \
+    -c "SELECT id FROM catalog.products WHERE name LIKE 'Bench item %'" >"$SHOP_TMP/ids"
+
+  cat >"$SHOP_TMP/order.lua" <<LUA
+ids = {}
+for line in io.lines("$SHOP_TMP/ids") do ids[#ids + 1] = line end
+threads = {}
+thread_id = 0  -- a global: setup() sets it in each thread
+function setup(thread)
+  thread:set("thread_id", math.random(1, 1e9))
+  threads[#threads + 1] = thread
+end
+-- The time sets runs apart: math.random is not seeded, so each run's threads draw the same ids.
+function bench_key(n) return "bench-" .. thread_id .. "-" .. n .. "-" .. os.time() end
+function customer_headers(headers)
+  headers = headers or {}
+  headers["Content-Type"] = "application/json"
+  headers["Authorization"] = "Bearer $token"
+  return headers
+end
+function place_order(product_ids, key, headers)
+  local items = {}
+  for i, id in ipairs(product_ids) do items[i] = '{"product_id":"' .. id .. '","quantity":1}' end
+  headers = customer_headers(headers)
+  headers["Idempotency-Key"] = key
+  return wrk.format("POST", "/api/v1/orders", headers,
+    '{"address_id":"$address","items":[' .. table.concat(items, ",") .. ']}')
+end
+LUA
 }
 
 # bench_cpu_ticks: CPU time (user + system, in clock ticks) the run's servers have used so far: every
@@ -189,23 +294,31 @@ bench_wrk_run() {
     { cat "$out" >&2; shop_die "wrk failed for $key"; }
 }
 
-# bench_wrk_record KEY LABEL [TICKS]: TICKS of server CPU the run took, if it ran alone.
-bench_wrk_record() {
-  local key=$1 label=$2 ticks=${3:-} out="$SHOP_TMP/wrk-$1.txt" stats rps p50 p99 err requests cpu=-
-  bench_check_alive "under load ($key)"
-  # "req/s p50 p99 errors requests", latencies in ms whatever unit wrk chose; errors are non-2xx/3xx
-  # answers plus socket errors (connect, read, write, timeout).
-  stats=$(awk '
+# bench_wrk_stats KEY: "req/s p50 p99 refused socket_errors requests" of run KEY, latencies in ms
+# whatever unit wrk chose; refused are the answers with a status over 399 (wrk's "Non-2xx or 3xx"),
+# socket errors are connect, read, write and timeout errors.
+bench_wrk_stats() {
+  local out="$SHOP_TMP/wrk-$1.txt"
+  awk '
     function ms(v) { return v ~ /us$/ ? v / 1000 : v ~ /ms$/ ? v + 0 : v ~ /s$/ ? v * 1000 : v * 60000 }
     /^Requests\/sec:/ { rps = $2 }
     / requests in / { n = $1 }
     $1 == "50%" { p50 = ms($2) }
     $1 == "99%" { p99 = ms($2) }
-    /Non-2xx or 3xx responses:/ { err += $NF }
-    /Socket errors:/ { for (i = 3; i <= NF; i++) { gsub(",", "", $i); if ($i ~ /^[0-9]+$/) err += $i } }
-    END { if (rps == "") exit 1; printf "%s %.3f %.3f %d %d\n", rps, p50, p99, err, n }
-  ' "$out") || { cat "$out" >&2; shop_die "could not read wrk's output for $key"; }
-  read -r rps p50 p99 err requests <<<"$stats"
+    /Non-2xx or 3xx responses:/ { refused += $NF }
+    /Socket errors:/ { for (i = 3; i <= NF; i++) { gsub(",", "", $i); if ($i ~ /^[0-9]+$/) socket += $i } }
+    END { if (rps == "") exit 1; printf "%s %.3f %.3f %d %d %d\n", rps, p50, p99, refused, socket, n }
+  ' "$out" || { cat "$out" >&2; shop_die "could not read wrk's output for $1"; }
+}
+
+# bench_wrk_record KEY LABEL [TICKS]: TICKS of server CPU the run took, if it ran alone.
+bench_wrk_record() {
+  local key=$1 label=$2 ticks=${3:-} out="$SHOP_TMP/wrk-$1.txt" stats rps p50 p99 refused socket requests
+  local err cpu=-
+  bench_check_alive "under load ($key)"
+  stats=$(bench_wrk_stats "$key")
+  read -r rps p50 p99 refused socket requests <<<"$stats"
+  err=$((refused + socket))
   ((err == 0)) || { cat "$out" >&2; shop_log "$key: $err errors (its wrk output is above)"; }
   [[ -z $ticks ]] || cpu=$(bench_cpu_per "$ticks" "$requests")
   shop_log "$key: $rps req/s, p50 $p50 ms, p99 $p99 ms, $err errors, $cpu us server CPU per request"
