@@ -1,5 +1,5 @@
 // The storefront cache across two shopd processes on one database: a change committed through one
-// reaches the other's cached pages by NOTIFY, stock within the TTL, and a lost listening connection
+// reaches the other's cached pages by NOTIFY, a list's stock within the TTL, and a lost listening connection
 // makes a process forget everything it cached.
 #include "support/problem_assertions.hpp"
 #include "support/products.hpp"
@@ -67,6 +67,9 @@ TEST_CASE("a change through one process reaches the other's cached pages at its 
   const auto started = std::chrono::steady_clock::now();
   REQUIRE(shop.call("PATCH", path, {{"price", 2000}}, seller.access_token).status == 200);
   CHECK(eventually([&] { return get(port, path).at("price") == 2000; }, 5s));
+  // Stock too: its own NOTIFY evicts the product's page.
+  REQUIRE(shop.call("POST", path + "/stock-adjustments", {{"delta", 5}}, seller.access_token).status == 200);
+  CHECK(eventually([&] { return get(port, path).at("stock_available") == 15; }, 5s));
   create_product(shop, seller, {{"name", "Second"}});
   CHECK(eventually([&] { return get(port, "/products").at("items").as_array().size() == 2; }, 5s));
   REQUIRE(shop.call("DELETE", path, nullptr, seller.access_token).status == 204);
@@ -74,7 +77,7 @@ TEST_CASE("a change through one process reaches the other's cached pages at its 
   CHECK(std::chrono::steady_clock::now() - started < 30s);  // NOTIFY, not the minute's TTL
 }
 
-TEST_CASE("stock_available in the other process's cached pages is at most the TTL old",
+TEST_CASE("stock_available in the other process's cached list pages is at most the TTL old",
           "[http][catalog][cache]") {
   Shop shop;  // the default TTL, 1 s
   auto other = shop.start_another();

@@ -7,6 +7,10 @@ namespace {
 
 constexpr infra::db::Statement kNotify{"catalog.notify_product_changed",
                                        "SELECT pg_notify('" CATALOG_PRODUCT_CHANNEL "', $1)"};
+constexpr infra::db::Statement kNotifyStock{
+    "catalog.notify_stock_changed", "SELECT pg_notify('" CATALOG_PRODUCT_CHANNEL "', '" CATALOG_STOCK_PREFIX
+                                    "' || id)"
+                                    " FROM unnest($1::text[]) AS id"};
 
 }  // namespace
 
@@ -17,6 +21,8 @@ void announce_product_change(infra::db::Tx& tx, const Product& product, std::str
 
 void announce_stock_change(infra::db::Tx& tx, const StockChanged& change) {
   infra::events::publish(tx, change);
+  // A sale takes the units from both on_hand and reserved: what is available stays as it was.
+  if (change.cause != "sold") tx.query(kNotifyStock, change.product_ids);
 }
 
 }  // namespace shop::catalog

@@ -1,5 +1,7 @@
 #include "storefront.hpp"
 
+#include "change_announcements.hpp"
+
 #include "shop/infra/domain/uuid.hpp"
 #include "shop/infra/http/page.hpp"
 #include "shop/infra/log/log.hpp"
@@ -16,7 +18,9 @@ constexpr infra::db::Statement kLiveProduct{
 }  // namespace
 
 Storefront::Storefront(infra::db::Database& db, const CacheOptions& options)
-    : db_(db), products_(options.product_bytes, options.ttl), lists_(options.list_bytes, options.ttl) {}
+    : db_(db),
+      products_(options.product_bytes, options.product_ttl),
+      lists_(options.list_bytes, options.ttl) {}
 
 boost::asio::awaitable<std::optional<std::string>> Storefront::product_page(std::string requested_id) {
   if (!infra::domain::is_uuid(requested_id)) co_return std::nullopt;
@@ -73,9 +77,15 @@ void Storefront::forget_all() {
 
 infra::db::ListenerHandlers Storefront::listener_handlers() {
   return {.on_notify =
-              [this](std::span<const std::string> product_ids) {
-                for (const auto& id : product_ids) products_.evict(id);
-                lists_.clear();
+              [this](std::span<const std::string> payloads) {
+                bool fields_changed = false;
+                for (std::string_view payload : payloads) {
+                  const bool stock_only = payload.starts_with(kStockPrefix);
+                  if (stock_only) payload.remove_prefix(kStockPrefix.size());
+                  fields_changed = fields_changed || !stock_only;
+                  products_.evict(payload);
+                }
+                if (fields_changed) lists_.clear();
               },
           .on_listening =
               [this] {

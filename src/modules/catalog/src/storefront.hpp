@@ -16,10 +16,11 @@
 
 // The public reads of the catalog, GET /products/{id} and GET /products, answered from the
 // per-process caches when they can vouch for them (README, "The storefront cache"):
-// - a product's page is evicted when the NOTIFY of a change to it arrives, so its fields are never
-//   stale once that NOTIFY is delivered; list pages are all dropped on any product's NOTIFY;
-// - every page is read again once it is older than the TTL, which bounds how old stock_available
-//   may be (stock changes are not NOTIFYed);
+// - a product's page is evicted when the NOTIFY of a change to it (its fields or its available
+//   stock) arrives, so it is never stale once that NOTIFY is delivered; list pages are all dropped
+//   on any product's field change;
+// - a list page is read again once it is older than the TTL, which bounds how old its
+//   stock_available may be; a product page after product_ttl, a backstop only;
 // - while the listening connection is down nothing is served from or stored in the caches, and
 //   they are emptied both when it breaks and when LISTEN is in effect again.
 namespace shop::catalog {

@@ -37,7 +37,7 @@ boost::json::value payment_json(const Order& o) {
   if (!o.payment) return nullptr;
   return {{"payment_id", o.payment->payment_id},
           {"status", payment_status(o)},
-          {"method", o.payment->method},
+          {"method", text_or_null(o.payment->method)},
           {"paid_at", format_rfc3339(o.payment->paid_at)},
           {"refunded_at", time_or_null(o.payment->refunded_at)}};
 }

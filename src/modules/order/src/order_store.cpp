@@ -83,7 +83,7 @@ Order order_from_row(const OrderContext& ctx, const infra::db::Row& row) {
   o.updated_at = row.time(8);
   if (!row.is_null(9)) {
     o.payment = OrderPayment{.payment_id = row.string(9),
-                             .method = row.is_null(10) ? std::string() : row.string(10),
+                             .method = row.optional_string(10),
                              .paid_at = row.time(11),
                              .refunded_at = row.optional_time(12)};
   }

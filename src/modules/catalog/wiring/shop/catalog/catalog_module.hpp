@@ -22,10 +22,12 @@ namespace shop::catalog {
 
 // The per-process cache of product pages and list pages (README, "The storefront cache").
 struct CacheOptions {
-  // How old a cached page may be; it bounds how stale `stock_available` is, since stock changes
-  // (every reservation) do not evict pages. Product fields are evicted by NOTIFY at once.
-  // Zero turns the cache off.
+  // How old a cached list page may be; it bounds how stale a list's `stock_available` is, since
+  // stock changes (every reservation) do not drop list pages. Zero turns the cache off.
   std::chrono::milliseconds ttl{1000};
+  // How old a cached product page may be. Every change to a product, its stock included, evicts
+  // its page by NOTIFY, so this is only a backstop.
+  std::chrono::milliseconds product_ttl{10 * 60 * 1000};
   std::size_t product_bytes = 96u << 20;  // product pages, least recently used evicted first
   std::size_t list_bytes = 16u << 20;     // list pages, likewise
 };

@@ -78,7 +78,7 @@ struct Delivery {
 // The order's copy of the payment that paid it, as the payment module reported it.
 struct OrderPayment {
   std::string payment_id;
-  std::string method;
+  std::optional<std::string> method;  // as the gateway named it ("CARD"), if it did
   infra::clock::TimePoint paid_at;
   std::optional<infra::clock::TimePoint> refunded_at = std::nullopt;
 };
