@@ -1,6 +1,8 @@
 #include "shop/infra/http/page.hpp"
 
+#include "shop/infra/clock/time_text.hpp"
 #include "shop/infra/crypto/base64.hpp"
+#include "shop/infra/domain/uuid.hpp"
 
 #include <fmt/format.h>
 #include <boost/json/parse.hpp>
@@ -55,6 +57,21 @@ PageRequest read_page_request(const Request& request, std::string_view list, dom
 boost::json::object page_json(boost::json::array items, const std::optional<std::string>& next_cursor) {
   return {{"items", std::move(items)},
           {"next_cursor", next_cursor ? boost::json::value(*next_cursor) : boost::json::value(nullptr)}};
+}
+
+std::optional<TimeIdKey> read_time_id_key(const PageRequest& page, domain::FieldErrors& errors) {
+  if (!page.after) return std::nullopt;
+  const auto& key = *page.after;
+  const auto time = key.size() == 2 ? clock::parse_rfc3339(key[0]) : std::nullopt;
+  if (!time || !domain::is_uuid(key[1])) {
+    errors.push_back({"cursor", "is not a cursor this list gave"});
+    return std::nullopt;
+  }
+  return TimeIdKey{*time, key[1]};
+}
+
+std::string encode_time_id_cursor(std::string_view list, const TimeIdKey& key) {
+  return encode_cursor(list, {clock::format_rfc3339_micros(key.time), key.id});
 }
 
 }  // namespace shop::infra::http

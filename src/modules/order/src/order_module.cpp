@@ -51,7 +51,8 @@ class OrdersImpl final : public Orders {
     return load_order(ctx_, tx, order_id);
   }
 
-  infra::domain::Outcome<Order, PayRefused> begin_payment(Tx& tx, const PaymentStart& start) const override {
+  infra::domain::Outcome<PayableOrder, PayRefused> begin_payment(Tx& tx,
+                                                                 const PaymentStart& start) const override {
     return order::begin_payment(ctx_, tx, start);
   }
   bool paid(Tx& tx, const PaidWith& payment) const override { return payment_paid(ctx_, tx, payment); }

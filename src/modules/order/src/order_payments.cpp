@@ -1,6 +1,5 @@
 #include "order_payments.hpp"
 
-#include "order_store.hpp"
 #include "transitions.hpp"
 
 #include "shop/infra/domain/uuid.hpp"
@@ -13,10 +12,10 @@ using Reason = PayRefused::Reason;
 
 // The order's row is locked, so a cancel or the expiry job cannot move it between the checks and
 // the flag.
-constexpr infra::db::Statement kLockForPayment{
-    "orders.lock_for_payment",
-    "SELECT customer_id, status, expires_at, payment_in_flight, total_amount FROM orders.orders"
-    " WHERE id = $1 FOR UPDATE"};
+constexpr infra::db::Statement kLockForPayment{"orders.lock_for_payment",
+                                               "SELECT customer_id, status, expires_at, payment_in_flight, "
+                                               "total_amount, payment_order_id FROM orders.orders"
+                                               " WHERE id = $1 FOR UPDATE"};
 constexpr infra::db::Statement kStartPayment{
     "orders.start_payment",
     "UPDATE orders.orders SET payment_in_flight = true, updated_at = $2 WHERE id = $1"};
@@ -32,8 +31,8 @@ constexpr infra::db::Statement kRecordRefund{
 
 }  // namespace
 
-infra::domain::Outcome<Order, PayRefused> begin_payment(const OrderContext& ctx, infra::db::Tx& tx,
-                                                        const PaymentStart& start) {
+infra::domain::Outcome<PayableOrder, PayRefused> begin_payment(const OrderContext& ctx, infra::db::Tx& tx,
+                                                               const PaymentStart& start) {
   if (!infra::domain::is_uuid(start.order_id)) return fail(PayRefused{});
   const auto row = tx.query(kLockForPayment, start.order_id).first();
   if (!row || row->text(0) != start.customer_id) return fail(PayRefused{});
@@ -46,7 +45,7 @@ infra::domain::Outcome<Order, PayRefused> begin_payment(const OrderContext& ctx,
     return fail(PayRefused{.reason = Reason::kAmountMismatch, .total = row->integer(4)});
   }
   tx.exec(kStartPayment, start.order_id, ctx.clock.now());
-  return *load_order(ctx, tx, start.order_id);
+  return PayableOrder{.payment_order_id = row->string(5)};
 }
 
 bool payment_paid(const OrderContext& ctx, infra::db::Tx& tx, const PaidWith& payment) {

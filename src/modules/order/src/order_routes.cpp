@@ -4,7 +4,6 @@
 #include "returns.hpp"
 #include "routes.hpp"
 
-#include "shop/infra/clock/time_text.hpp"
 #include "shop/infra/domain/uuid.hpp"
 #include "shop/infra/http/json_input.hpp"
 #include "shop/infra/http/page.hpp"
@@ -52,15 +51,9 @@ OrderFilter read_filter(const http::Request& req, OrderFilter::Scope scope, std:
   }
   const auto page = http::read_page_request(req, list, errors);
   filter.limit = page.limit + 1;  // one more tells that a next page exists
-  if (page.after) {
-    const auto created =
-        page.after->size() == 2 ? infra::clock::parse_rfc3339((*page.after)[0]) : std::nullopt;
-    if (!created || !infra::domain::is_uuid((*page.after)[1])) {
-      errors.push_back({"cursor", "is not a cursor this list gave"});
-    } else {
-      filter.after_created = created;
-      filter.after_id = (*page.after)[1];
-    }
+  if (auto after = http::read_time_id_key(page, errors)) {
+    filter.after_created = after->time;
+    filter.after_id = std::move(after->id);
   }
   if (!errors.empty()) throw http::validation_failed(std::move(errors));
   return filter;
@@ -75,7 +68,7 @@ boost::asio::awaitable<http::Response> list_route(OrderContext& ctx, http::Reque
   if (orders.size() == filter.limit) {
     orders.pop_back();
     const auto& last = orders.back();
-    next = http::encode_cursor(list, {infra::clock::format_rfc3339_micros(last.created_at), last.id});
+    next = http::encode_time_id_cursor(list, {last.created_at, last.id});
   }
   boost::json::array items;
   for (const auto& o : orders) items.push_back(to_json(o));

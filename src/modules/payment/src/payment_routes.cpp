@@ -3,8 +3,6 @@
 #include "routes.hpp"
 #include "settlements.hpp"
 
-#include "shop/infra/clock/time_text.hpp"
-#include "shop/infra/domain/uuid.hpp"
 #include "shop/infra/http/json_input.hpp"
 #include "shop/infra/http/page.hpp"
 #include "shop/infra/http/problems.hpp"
@@ -103,14 +101,9 @@ boost::asio::awaitable<http::Response> settlements_route(PaymentContext& ctx, ht
   }
   const auto page = http::read_page_request(req, "settlements", errors);
   filter.limit = page.limit + 1;
-  if (page.after) {
-    const auto sold = page.after->size() == 2 ? infra::clock::parse_rfc3339((*page.after)[0]) : std::nullopt;
-    if (!sold || !infra::domain::is_uuid((*page.after)[1])) {
-      errors.push_back({"cursor", "is not a cursor this list gave"});
-    } else {
-      filter.after_sold = sold;
-      filter.after_id = (*page.after)[1];
-    }
+  if (auto after = http::read_time_id_key(page, errors)) {
+    filter.after_sold = after->time;
+    filter.after_id = std::move(after->id);
   }
   if (!errors.empty()) throw http::validation_failed(std::move(errors));
   auto read = [&](infra::db::Tx& tx) { return list_settlements(tx, filter); };
@@ -118,8 +111,7 @@ boost::asio::awaitable<http::Response> settlements_route(PaymentContext& ctx, ht
   std::optional<std::string> next;
   if (rows.size() == filter.limit) {
     rows.pop_back();
-    next = http::encode_cursor("settlements",
-                               {infra::clock::format_rfc3339_micros(rows.back().sold_at), rows.back().id});
+    next = http::encode_time_id_cursor("settlements", {rows.back().sold_at, rows.back().id});
   }
   boost::json::array items;
   for (auto& r : rows) items.push_back(std::move(r.json));

@@ -116,6 +116,11 @@ struct PaidWith {
   infra::clock::TimePoint paid_at;
 };
 
+// What the gateway is told of an order whose payment begins.
+struct PayableOrder {
+  std::string payment_order_id;  // the orderId the gateway knows it by
+};
+
 // Why an order cannot be paid now.
 struct PayRefused {
   enum class Reason {
@@ -140,8 +145,8 @@ class Orders {
   // The payment module's part, each in its transaction. begin_payment checks that the order is the
   // customer's, pending payment, unexpired and costs `amount`, and marks a payment in flight: the
   // order does not expire until paid(), declined() or abandoned() says how it ended.
-  virtual infra::domain::Outcome<Order, PayRefused> begin_payment(infra::db::Tx& tx,
-                                                                  const PaymentStart& start) const = 0;
+  virtual infra::domain::Outcome<PayableOrder, PayRefused> begin_payment(infra::db::Tx& tx,
+                                                                         const PaymentStart& start) const = 0;
   // pending_payment -> paid: the reservation is sold, the delivery created (preparing) and shipping
   // due after ship_after; OrderPaid. False if the order was not in flight.
   virtual bool paid(infra::db::Tx& tx, const PaidWith& payment) const = 0;

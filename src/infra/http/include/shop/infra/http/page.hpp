@@ -1,5 +1,6 @@
 #pragma once
 
+#include "shop/infra/clock/clock.hpp"
 #include "shop/infra/domain/field_error.hpp"
 #include "shop/infra/http/message.hpp"
 
@@ -39,6 +40,17 @@ PageRequest read_page_request(const Request& request, std::string_view list, dom
 std::string encode_cursor(std::string_view list, const std::vector<std::string>& key);
 // The key a cursor made for `list` carries; nullopt for anything else (the list checks its parts).
 std::optional<std::vector<std::string>> decode_cursor(std::string_view list, std::string_view cursor);
+
+// The keyset position of a list sorted newest first on (a time, an id): its cursor's key.
+struct TimeIdKey {
+  clock::TimePoint time;
+  std::string id;
+};
+// The key of a page request's cursor, if it has one; a cursor that is no such key adds a "cursor"
+// error to `errors`.
+std::optional<TimeIdKey> read_time_id_key(const PageRequest& page, domain::FieldErrors& errors);
+// The cursor that continues `list` after the item at `key` (the time to the microsecond).
+std::string encode_time_id_cursor(std::string_view list, const TimeIdKey& key);
 
 // {"items": items, "next_cursor": next_cursor or null}. Lists read limit + 1 rows: the extra one
 // says that a next page exists, and the cursor is made from the last item served.
