@@ -26,6 +26,16 @@ CREATE TABLE orders.deliveries (
   returned_at timestamptz
 );
 
+-- Orders paid before this migration (nothing moved an order past `paid` before it): their copy of
+-- the payment, their delivery, and their shipping due a day after the payment (ship_after's
+-- default; the configured value is not known here).
+UPDATE orders.orders o SET payment_id = p.id, payment_method = p.method,
+  paid_at = COALESCE(p.approved_at, p.updated_at),
+  step_due_at = COALESCE(p.approved_at, p.updated_at) + interval '1 day'
+FROM payments.payments p WHERE p.order_id = o.id AND p.status = 'completed' AND o.status = 'paid';
+INSERT INTO orders.deliveries (order_id, status, created_at)
+SELECT id, 'preparing', updated_at FROM orders.orders WHERE status = 'paid';
+
 -- A completed payment whose order was cancelled or returned is refunded in full.
 ALTER TABLE payments.payments DROP CONSTRAINT payments_status_check;
 ALTER TABLE payments.payments ADD CONSTRAINT payments_status_check
