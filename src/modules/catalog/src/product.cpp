@@ -1,6 +1,7 @@
 #include "product.hpp"
 
 #include "shop/infra/clock/time_text.hpp"
+#include "shop/infra/http/json_values.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value_from.hpp>
@@ -9,15 +10,6 @@
 #include <cctype>
 
 namespace shop::catalog {
-namespace {
-
-template <class T>
-boost::json::value or_null(const std::optional<T>& value) {
-  return value ? boost::json::value_from(*value) : boost::json::value(nullptr);
-}
-
-}  // namespace
-
 Product product_from_row(const infra::db::Row& row) {
   return {.id = row.string(0),
           .seller_id = row.string(1),
@@ -41,18 +33,17 @@ std::string canonical_id(std::string_view id) {
 }
 
 boost::json::object to_json(const Product& p) {
-  const auto time = [](const std::optional<infra::clock::TimePoint>& t) {
-    return t ? boost::json::value(infra::clock::format_rfc3339(*t)) : boost::json::value(nullptr);
-  };
+  using infra::http::json_or_null;
+  using infra::http::time_or_null;
   return {{"id", p.id},
           {"seller_id", p.seller_id},
           {"name", p.name},
           {"description", p.description},
           {"price", p.price},
           {"stock_available", p.available()},
-          {"sale_opens_at", time(p.sale_opens_at)},
-          {"purchase_limit", or_null(p.purchase_limit)},
-          {"category", or_null(p.category)},
+          {"sale_opens_at", time_or_null(p.sale_opens_at)},
+          {"purchase_limit", json_or_null(p.purchase_limit)},
+          {"category", json_or_null(p.category)},
           {"image_urls", boost::json::value_from(p.image_urls)},
           {"created_at", infra::clock::format_rfc3339(p.created_at)},
           {"updated_at", infra::clock::format_rfc3339(p.updated_at)}};

@@ -1,27 +1,22 @@
 #include "shop/order/orders.hpp"
 
 #include "shop/infra/clock/time_text.hpp"
+#include "shop/infra/http/json_values.hpp"
 
 namespace shop::order {
 namespace {
 
 using infra::clock::format_rfc3339;
-
-boost::json::value time_or_null(const std::optional<infra::clock::TimePoint>& t) {
-  return t ? boost::json::value(format_rfc3339(*t)) : nullptr;
-}
-
-boost::json::value text_or_null(const std::optional<std::string>& text) {
-  return text ? boost::json::value(*text) : nullptr;
-}
+using infra::http::json_or_null;
+using infra::http::time_or_null;
 
 boost::json::value delivery_json(const std::optional<Delivery>& d) {
   if (!d) return nullptr;
   return {{"status", d->status},
           {"shipped_at", time_or_null(d->shipped_at)},
           {"delivered_at", time_or_null(d->delivered_at)},
-          {"tracking_number", text_or_null(d->tracking_number)},
-          {"return_reason", text_or_null(d->return_reason)},
+          {"tracking_number", json_or_null(d->tracking_number)},
+          {"return_reason", json_or_null(d->return_reason)},
           {"return_requested_at", time_or_null(d->return_requested_at)},
           {"returned_at", time_or_null(d->returned_at)}};
 }
@@ -37,7 +32,7 @@ boost::json::value payment_json(const Order& o) {
   if (!o.payment) return nullptr;
   return {{"payment_id", o.payment->payment_id},
           {"status", payment_status(o)},
-          {"method", text_or_null(o.payment->method)},
+          {"method", json_or_null(o.payment->method)},
           {"paid_at", format_rfc3339(o.payment->paid_at)},
           {"refunded_at", time_or_null(o.payment->refunded_at)}};
 }

@@ -8,6 +8,7 @@
 #include "shop/infra/crypto/random.hpp"
 #include "shop/infra/domain/uuid.hpp"
 #include "shop/infra/events/outbox.hpp"
+#include "shop/infra/http/json_values.hpp"
 #include "shop/infra/log/log.hpp"
 
 #include <array>
@@ -185,8 +186,8 @@ boost::json::object to_json(const Payment& p) {
           {"order_id", p.order_id},
           {"status", status_name(p.status)},
           {"amount", p.amount},
-          {"method", p.method ? boost::json::value(*p.method) : nullptr},
-          {"approved_at", p.approved_at ? boost::json::value(format_rfc3339(*p.approved_at)) : nullptr},
+          {"method", infra::http::json_or_null(p.method)},
+          {"approved_at", infra::http::time_or_null(p.approved_at)},
           {"created_at", format_rfc3339(p.created_at)}};
 }
 

@@ -7,6 +7,7 @@
 #include "shop/infra/clock/time_text.hpp"
 #include "shop/infra/crypto/random.hpp"
 #include "shop/infra/events/outbox.hpp"
+#include "shop/infra/http/json_values.hpp"
 #include "shop/infra/log/log.hpp"
 
 #include <algorithm>
@@ -145,13 +146,12 @@ boost::json::array refunds_json(Tx& tx, std::string_view payment_id) {
   using infra::clock::format_rfc3339;
   boost::json::array refunds;
   for (const auto row : tx.query(kOfPayment, payment_id)) {
-    const auto refunded = row.optional_time(5);
     refunds.push_back({{"refund_id", row.string(0)},
                        {"amount", row.integer(1)},
                        {"reason", row.string(2)},
                        {"status", row.string(3)},
                        {"requested_at", format_rfc3339(row.time(4))},
-                       {"refunded_at", refunded ? boost::json::value(format_rfc3339(*refunded)) : nullptr}});
+                       {"refunded_at", infra::http::time_or_null(row.optional_time(5))}});
   }
   return refunds;
 }

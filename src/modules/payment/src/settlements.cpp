@@ -2,6 +2,7 @@
 
 #include "shop/infra/clock/time_text.hpp"
 #include "shop/infra/crypto/random.hpp"
+#include "shop/infra/http/json_values.hpp"
 
 #include <map>
 
@@ -68,7 +69,6 @@ std::vector<SettlementRow> list_settlements(infra::db::Tx& tx, const SettlementF
   const std::string after_id = f.after_sold ? f.after_id : "ffffffff-ffff-ffff-ffff-ffffffffffff";
   std::vector<SettlementRow> out;
   for (const auto row : tx.query(kList, f.seller_id, after, after_id, f.limit, f.status)) {
-    const auto settled = row.optional_time(8);
     out.push_back({{{"id", row.string(0)},
                     {"payment_id", row.string(1)},
                     {"order_id", row.string(2)},
@@ -77,7 +77,7 @@ std::vector<SettlementRow> list_settlements(infra::db::Tx& tx, const SettlementF
                     {"net", row.integer(5)},
                     {"status", row.string(6)},
                     {"sold_at", format_rfc3339(row.time(7))},
-                    {"settled_at", settled ? boost::json::value(format_rfc3339(*settled)) : nullptr}},
+                    {"settled_at", infra::http::time_or_null(row.optional_time(8))}},
                    row.time(7),
                    row.string(0)});
   }
