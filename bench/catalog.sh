@@ -41,15 +41,30 @@ request = function()
   i = i + 1
   return wrk.format("GET", "/api/v1/products/" .. ids[(i - 1) % #ids + 1])
 end
-response = function() if i >= #ids then wrk.thread:stop() end end
 EOF
 cat "$SHOP_TMP/ids.lua" - >"$SHOP_TMP/detail.lua" <<'EOF'
 math.randomseed(42)
 request = function() return wrk.format("GET", "/api/v1/products/" .. ids[math.random(#ids)]) end
 EOF
+cached() {
+  curl -s "$BENCH_SHOPD/metrics" | awk -v c="$1" '$1 == "shopd_catalog_cache_entries{cache=\"" c "\"}" { print $2 }'
+}
+# wrk cannot end itself early (its main thread sleeps out -d whatever the script does), so it is
+# interrupted once the cache holds every page, or has held no more for two seconds (its memory is
+# full). Run to its -d, it aged the first pages towards the product TTL and the measurement met a
+# cold cache.
 shop_log "reading each product page once, to fill the cache"
-wrk -t1 -c16 -d10m -s "$SHOP_TMP/warm.lua" "$BENCH_SHOPD/api/v1/products/x" >"$SHOP_TMP/warm.txt" ||
-  { cat "$SHOP_TMP/warm.txt" >&2; shop_die "wrk failed while the cache filled"; }
+wrk -t1 -c16 -d10m -s "$SHOP_TMP/warm.lua" "$BENCH_SHOPD/api/v1/products/x" >"$SHOP_TMP/warm.txt" &
+warm_pid=$!
+held=0 still=0
+while ((held < products && still < 4)); do
+  kill -0 "$warm_pid" 2>/dev/null || { cat "$SHOP_TMP/warm.txt" >&2; shop_die "wrk ended before the cache filled"; }
+  sleep 0.5
+  now=$(cached products)
+  if ((now > held)); then held=$now still=0; elif ((held > 0)); then still=$((still + 1)); fi
+done
+kill -INT "$warm_pid"
+wait "$warm_pid" || { cat "$SHOP_TMP/warm.txt" >&2; shop_die "wrk failed while the cache filled"; }
 bench_check_alive "while the cache filled"
 
 measure() {
@@ -64,9 +79,6 @@ bench_target detail trivial 0.6
 bench_target list trivial 0.3
 bench_table trivial pgbench_s
 
-cached() {
-  curl -s "$BENCH_SHOPD/metrics" | awk -v c="$1" '$1 == "shopd_catalog_cache_entries{cache=\"" c "\"}" { print $2 }'
-}
 rss=$(awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$shopd_pid/status")
 peak=$(awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$shopd_pid/status")
 echo "memory: shopd RSS ${rss} MiB (peak ${peak} MiB; target: under 256 MiB) with $(cached products)" \
