@@ -37,6 +37,12 @@ Rows Tx::run(const Statement& statement, std::span<const Param> params) {
       statement.name));
 }
 
+void Tx::use_generic_plans() {
+  static constexpr Statement kGenericPlans{"db.use_generic_plans",
+                                           "SELECT set_config('plan_cache_mode', 'force_generic_plan', true)"};
+  query(kGenericPlans);
+}
+
 void execute_script(Tx& tx, std::string_view sql) {
   PGconn* conn = tx.connection_.raw();
   PQclear(checked(conn, PQexec(conn, std::string(sql).c_str()), "migration script"));

@@ -201,6 +201,9 @@ Outcome<Reservation, ReserveRefused> reserve(const CatalogContext& ctx, Tx& tx,
     ids.push_back(line.product_id);
     quantities.push_back(line.quantity);
   }
+  // The basket's statements take arrays, which PostgreSQL would plan anew on every call: planning
+  // them cost more than running them, and about half of a reservation's time in the database.
+  tx.use_generic_plans();
   tx.query(kLockBasket, ids);
   const auto judged = tx.query(kJudgeBasket, ids, quantities, request.customer_id);
   Reservation reservation{.order_id = request.order_id, .customer_id = request.customer_id};

@@ -30,6 +30,13 @@ class Tx {
   }
   Rows run(const Statement& statement, std::span<const Param> params);
 
+  // Until this transaction ends, every statement runs on its cached generic plan instead of being
+  // planned again for its parameters. PostgreSQL keeps re-planning a statement that takes an array
+  // (it judges a generic plan by a guessed array length, so it never prefers it), and on a table with
+  // many indexes that planning costs more than the statement. One round trip; for statements that
+  // look rows up by key, where the generic plan is the one the planner would pick anyway.
+  void use_generic_plans();
+
  private:
   friend void execute_script(Tx& tx, std::string_view sql);
   Connection& connection_;
