@@ -38,8 +38,8 @@ Rows Tx::run(const Statement& statement, std::span<const Param> params) {
 }
 
 void Tx::use_generic_plans() {
-  static constexpr Statement kGenericPlans{"db.use_generic_plans",
-                                           "SELECT set_config('plan_cache_mode', 'force_generic_plan', true)"};
+  static constexpr Statement kGenericPlans{
+      "db.use_generic_plans", "SELECT set_config('plan_cache_mode', 'force_generic_plan', true)"};
   query(kGenericPlans);
 }
 
