@@ -307,3 +307,38 @@ TEST_CASE("every statement's latency is recorded under its name", "[db][database
   CHECK(text.find("shopd_db_statement_seconds_count{statement=\"test.find_n\"} 2") != std::string::npos);
   CHECK(text.find("shopd_db_statement_seconds_count{statement=\"test.count\"} 1") != std::string::npos);
 }
+
+TEST_CASE("use_generic_plans keeps an array statement from being planned per call, for one transaction",
+          "[db][database]") {
+  TestDatabase t;
+  setup(t);
+  Database db({.url = t.url(), .pool_size = 1});  // one connection: every transaction sees the same plans
+  static constexpr Statement kCountAmong{"test.count_among",
+                                         "SELECT count(*) FROM public.items WHERE id = ANY($1::bigint[])"};
+  static constexpr Statement kPlans{
+      "test.plans_of_count_among",
+      "SELECT generic_plans, custom_plans, current_setting('plan_cache_mode') FROM pg_prepared_statements"
+      " WHERE name = 'test.count_among'"};
+  const std::vector<std::int64_t> ids{1, 2};
+  // PostgreSQL tries custom plans first and keeps them when a generic plan looks dearer, as it does
+  // for an array of unknown length.
+  auto plain = [&](Tx& tx) {
+    for (int i = 0; i < 8; ++i) CHECK(tx.query(kCountAmong, ids)[0].integer(0) == 2);
+    const auto row = tx.query(kPlans)[0];
+    CHECK(row.integer(0) == 0);
+    CHECK(row.integer(1) == 8);
+  };
+  db.transact_blocking(plain);
+  auto generic = [&](Tx& tx) {
+    tx.use_generic_plans();
+    for (int i = 0; i < 8; ++i) CHECK(tx.query(kCountAmong, ids)[0].integer(0) == 2);
+    const auto row = tx.query(kPlans)[0];
+    CHECK(row.integer(0) == 8);
+    CHECK(row.integer(1) == 8);  // none more
+    CHECK(row.string(2) == "force_generic_plan");
+  };
+  db.transact_blocking(generic);
+  // The setting ends with its transaction: the pooled connection goes back to the planner's choice.
+  auto after = [&](Tx& tx) { CHECK(tx.query(kPlans)[0].string(2) == "auto"); };
+  db.transact_blocking(after);
+}
