@@ -37,6 +37,8 @@ std::string client(std::string_view trusted, std::string_view peer, const std::v
 
 TEST_CASE("IpAddress reads IPv4 and IPv6 text and writes the canonical form", "[unit][http][proxy]") {
   CHECK(ip("192.0.2.1").to_string() == "192.0.2.1");
+  CHECK(ip("0.0.0.0").to_string() == "0.0.0.0");
+  CHECK(ip("255.10.100.7").to_string() == "255.10.100.7");
   CHECK(ip("192.0.2.1").is_v4());
   CHECK(ip("2001:DB8:0:0:0:0:0:1").to_string() == "2001:db8::1");
   CHECK_FALSE(ip("2001:db8::1").is_v4());

@@ -94,6 +94,24 @@ TEST_CASE("Router compares specificity from the left", "[unit][router]") {
   }
 }
 
+TEST_CASE("Router falls back to a parameter where the literal segment leads to no route", "[unit][router]") {
+  Router router;
+  router.add(Method::kGet, "/users/me/orders", handler());
+  router.add(Method::kGet, "/users/{id}/addresses", handler());
+  router.add(Method::kGet, "/users/me", handler());
+  router.add(Method::kPost, "/users/{id}", handler());
+
+  const auto deeper = router.match(Method::kGet, "/users/me/addresses");
+  REQUIRE(deeper.kind == Kind::kFound);
+  CHECK(deeper.pattern == "/users/{id}/addresses");
+  CHECK(deeper.params == Params{{"id", "me"}});
+
+  // The literal route has another method: the parameter's route still answers this one.
+  const auto other_method = router.match(Method::kPost, "/users/me");
+  REQUIRE(other_method.kind == Kind::kFound);
+  CHECK(other_method.pattern == "/users/{id}");
+}
+
 TEST_CASE("Router tells 404 from 405 and lists each allowed method once", "[unit][router]") {
   Router router;
   router.add(Method::kGet, "/items/{id}", handler());

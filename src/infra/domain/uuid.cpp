@@ -1,14 +1,23 @@
 #include "shop/infra/domain/uuid.hpp"
 
-#include <cctype>
-
 namespace shop::infra::domain {
+
+namespace {
+
+// Not std::isxdigit: that consults the C locale for each character, and ids are checked on every
+// request that names one.
+bool hex_digit(char c) {
+  const char lower = static_cast<char>(c | 0x20);
+  return (c >= '0' && c <= '9') || (lower >= 'a' && lower <= 'f');
+}
+
+}  // namespace
 
 bool is_uuid(std::string_view text) {
   if (text.size() != 36) return false;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? text[i] != '-' : !std::isxdigit(static_cast<unsigned char>(text[i]))) return false;
+    if (dash ? text[i] != '-' : !hex_digit(text[i])) return false;
   }
   return true;
 }

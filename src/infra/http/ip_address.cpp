@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <iterator>
 
 namespace shop::infra::http {
 namespace {
@@ -37,10 +38,20 @@ bool IpAddress::is_loopback() const {
 }
 
 std::string IpAddress::to_string() const {
+  if (is_v4()) {
+    // By hand: inet_ntop formats IPv4 through sprintf, a measurable share of a cached page's cost,
+    // and the server writes every request's client address.
+    std::string text;
+    for (std::size_t i = kMappedPrefixBytes; i < bytes_.size(); ++i) {
+      if (i > kMappedPrefixBytes) text += '.';
+      char digits[3];
+      const auto end = std::to_chars(std::begin(digits), std::end(digits), unsigned{bytes_[i]}).ptr;
+      text.append(std::begin(digits), end);
+    }
+    return text;
+  }
   char buffer[INET6_ADDRSTRLEN];
-  const bool v4 = is_v4();
-  const void* source = v4 ? bytes_.data() + kMappedPrefixBytes : bytes_.data();
-  ::inet_ntop(v4 ? AF_INET : AF_INET6, source, buffer, sizeof buffer);
+  ::inet_ntop(AF_INET6, bytes_.data(), buffer, sizeof buffer);
   return buffer;
 }
 

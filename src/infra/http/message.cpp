@@ -27,9 +27,12 @@ int hex_value(char c) {
 }
 
 bool percent_decode(std::string_view in, std::string& out, bool plus_is_space) {
-  out.clear();
+  // Most paths have nothing to decode: copied whole, not a character at a time.
+  const auto from = in.find_first_of(plus_is_space ? "%+" : "%");
+  out.assign(in.substr(0, from));
+  if (from == std::string_view::npos) return true;
   out.reserve(in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) {
+  for (std::size_t i = from; i < in.size(); ++i) {
     const char c = in[i];
     if (c == '%') {
       if (i + 2 >= in.size()) return false;

@@ -1,87 +1,134 @@
 #include "shop/infra/http/router.hpp"
 
 #include <algorithm>
+#include <array>
+#include <optional>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace shop::infra::http {
 namespace {
 
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> out;
-  if (path.empty() || path.front() != '/') return out;
+// Patterns deeper than this are refused by add(), so a path deeper than this matches nothing.
+constexpr std::size_t kMaxSegments = 16;
+
+struct Segments {
+  std::array<std::string_view, kMaxSegments> parts;
+  std::size_t size = 0;
+};
+
+// The segments of "/a/b/c"; nullopt for a path without its leading slash or deeper than any route.
+std::optional<Segments> split_path(std::string_view path) {
+  if (path.empty() || path.front() != '/') return std::nullopt;
   path.remove_prefix(1);
+  Segments out;
   while (true) {
+    if (out.size == kMaxSegments) return std::nullopt;
     const auto slash = path.find('/');
-    out.push_back(path.substr(0, slash));
-    if (slash == std::string_view::npos) break;
+    out.parts[out.size++] = path.substr(0, slash);
+    if (slash == std::string_view::npos) return out;
     path.remove_prefix(slash + 1);
   }
-  return out;
 }
 
 bool is_param(std::string_view segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
+struct SegmentHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view segment) const { return std::hash<std::string_view>{}(segment); }
+};
+
 }  // namespace
+
+struct Router::Node {
+  std::unordered_map<std::string, std::unique_ptr<Node>, SegmentHash, std::equal_to<>> literals;
+  std::unique_ptr<Node> param;      // any non-empty segment, whatever the parameter's name
+  std::vector<std::size_t> routes;  // indices into routes_ of the patterns that end here
+};
+
+struct Router::Search {
+  Method method;
+  Segments path;
+  const Route* found = nullptr;
+  std::vector<Method> allowed;  // the methods of the patterns that fit the path
+};
+
+Router::Router() : root_(std::make_unique<Node>()) {}
+Router::~Router() = default;
+Router::Router(Router&&) noexcept = default;
+Router& Router::operator=(Router&&) noexcept = default;
 
 void Router::add(Method method, std::string pattern, Handler handler, Access access) {
   const auto parts = split_path(pattern);
-  if (parts.empty()) throw std::logic_error("route pattern must start with '/': " + pattern);
+  if (!parts)
+    throw std::logic_error("route pattern must start with '/' and have at most 16 segments: " + pattern);
   Route route{method, pattern, {}, std::move(handler), std::move(access)};
-  for (auto part : parts) {
+  Node* node = root_.get();
+  for (std::size_t i = 0; i < parts->size; ++i) {
+    const auto part = parts->parts[i];
     if (part.find_first_of("{}") != std::string_view::npos && !is_param(part)) {
       throw std::logic_error("malformed route segment in " + pattern);
     }
     route.segments.emplace_back(part);
+    auto& next = is_param(part) ? node->param : node->literals[std::string(part)];
+    if (!next) next = std::make_unique<Node>();
+    node = next.get();
   }
-  for (const Route& existing : routes_) {
-    if (existing.method == method && existing.pattern == pattern) {
+  for (const auto index : node->routes) {
+    if (routes_[index].method == method && routes_[index].pattern == pattern) {
       throw std::logic_error("route registered twice: " + std::string(method_name(method)) + " " + pattern);
     }
   }
+  node->routes.push_back(routes_.size());
   routes_.push_back(std::move(route));
 }
 
-Router::Match Router::match(Method method, std::string_view path) const {
-  const auto parts = split_path(path);
-  Match best;
-  // Specificity: literal segments beat parameters, compared from the left.
-  std::vector<bool> best_shape;
-  for (const Route& route : routes_) {
-    if (route.segments.size() != parts.size()) continue;
-    std::vector<bool> shape;
-    bool matches = true;
-    for (std::size_t i = 0; i < parts.size() && matches; ++i) {
-      const bool param = is_param(route.segments[i]);
-      matches = param ? !parts[i].empty() : route.segments[i] == parts[i];
-      shape.push_back(param);
-    }
-    if (!matches) continue;
-    if (route.method != method) {
-      if (best.kind != Match::Kind::kFound) {
-        best.kind = Match::Kind::kMethodNotAllowed;
-        if (std::find(best.allowed.begin(), best.allowed.end(), route.method) == best.allowed.end()) {
-          best.allowed.push_back(route.method);
-        }
+// Depth first, a literal segment before a parameter, so the first route found for the method is the
+// most specific: a literal beats a parameter in the same place, compared from the left. Of patterns
+// that differ only in their parameters' names, the first added wins.
+bool Router::search(const Node& node, Search& state, std::size_t depth) const {
+  if (depth == state.path.size) {
+    for (const auto index : node.routes) {
+      const Route& route = routes_[index];
+      if (route.method == state.method) {
+        state.found = &route;
+        return true;
       }
-      continue;
-    }
-    if (best.kind == Match::Kind::kFound && !(shape < best_shape)) continue;
-    best.kind = Match::Kind::kFound;
-    best.handler = &route.handler;
-    best.access = &route.access;
-    best.pattern = route.pattern;
-    best.params.clear();
-    for (std::size_t i = 0; i < parts.size(); ++i) {
-      if (shape[i]) {
-        const auto& seg = route.segments[i];
-        best.params.emplace_back(seg.substr(1, seg.size() - 2), std::string(parts[i]));
+      if (std::find(state.allowed.begin(), state.allowed.end(), route.method) == state.allowed.end()) {
+        state.allowed.push_back(route.method);
       }
     }
-    best_shape = std::move(shape);
+    return false;
   }
-  if (best.kind == Match::Kind::kFound) best.allowed.clear();
+  const auto part = state.path.parts[depth];
+  if (const auto literal = node.literals.find(part); literal != node.literals.end()) {
+    if (search(*literal->second, state, depth + 1)) return true;
+  }
+  return node.param && !part.empty() && search(*node.param, state, depth + 1);
+}
+
+Router::Match Router::match(Method method, std::string_view path) const {
+  Match best;
+  const auto parts = split_path(path);
+  if (!parts) return best;
+  Search state{method, *parts, nullptr, {}};
+  if (!search(*root_, state, 0)) {
+    if (!state.allowed.empty()) best.kind = Match::Kind::kMethodNotAllowed;
+    best.allowed = std::move(state.allowed);
+    return best;
+  }
+  const Route& found = *state.found;
+  best.kind = Match::Kind::kFound;
+  best.handler = &found.handler;
+  best.access = &found.access;
+  best.pattern = found.pattern;
+  for (std::size_t i = 0; i < parts->size; ++i) {
+    const auto& segment = found.segments[i];
+    if (is_param(segment))
+      best.params.emplace_back(segment.substr(1, segment.size() - 2), std::string(parts->parts[i]));
+  }
   return best;
 }
 

@@ -1,10 +1,12 @@
 #include "shop/infra/http/server.hpp"
 
 #include "access_check.hpp"
+#include "request_metrics.hpp"
 
 #include "shop/infra/http/problem.hpp"
 #include "shop/infra/log/log.hpp"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -53,7 +55,7 @@ bool acceptable_request_id(std::string_view id) {
 
 std::string new_request_id() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
-  return fmt::format("{:016x}", rng());
+  return fmt::format(FMT_COMPILE("{:016x}"), rng());
 }
 
 std::string endpoint_text(const tcp::endpoint& ep) {
@@ -194,6 +196,7 @@ struct Server::Impl {
       : options(std::move(opts)),
         authenticator(std::move(auth)),
         metrics(m),
+        request_metrics(m),
         map_error(std::move(mapper)),
         ioc(static_cast<int>(options.io_threads)),
         acceptor_strand(asio::make_strand(ioc)),
@@ -218,6 +221,7 @@ struct Server::Impl {
   ServerOptions options;
   Authenticator authenticator;
   metrics::Registry& metrics;
+  RequestMetrics request_metrics;
   ErrorMapper map_error;
   asio::io_context ioc;
   asio::strand<asio::io_context::executor_type> acceptor_strand;
@@ -481,23 +485,14 @@ asio::awaitable<Response> Server::Impl::respond(const Router& router, Request& r
 void Server::Impl::record(const Request& request, unsigned status,
                           std::chrono::steady_clock::duration elapsed) {
   const double seconds = std::chrono::duration<double>(elapsed).count();
-  const std::string route = request.route.empty() ? "unmatched" : request.route;
-  const std::string method(method_name(request.method));
-  metrics
-      .counter("shopd_http_requests_total", "HTTP requests by route, method and status.",
-               {{"route", route}, {"method", method}, {"status", std::to_string(status)}})
-      .add();
-  metrics
-      .histogram("shopd_http_request_duration_seconds", "HTTP request latency by route.",
-                 {{"route", route}, {"method", method}}, metrics::latency_buckets())
-      .observe(seconds);
+  request_metrics.record(request.route, request.method, status, seconds);
   if (options.access_log && log::enabled(log::Level::kInfo)) {
     // The path only, never the query: query strings may carry personal data.
     log::info("http", "request",
               {{"req", request.request_id},
-               {"method", method},
+               {"method", method_name(request.method)},
                {"path", request.path.empty() ? std::string("-") : request.path},
-               {"route", route},
+               {"route", route_label(request.route)},
                {"status", status},
                {"ms", fmt::format("{:.3f}", seconds * 1000)},
                {"client", request.client_address},

@@ -13,9 +13,9 @@ constexpr Knob kKnobs[] = {
      "how long a cached product page is served at most; a backstop, since every change to a product and its "
      "stock evicts its page by NOTIFY"},
     {"catalog.cache_product_mib", "SHOPD_CATALOG_CACHE_PRODUCT_MIB", "96",
-     "memory for cached product pages, least recently used evicted first"},
+     "memory for cached product pages, the oldest unread evicted first"},
     {"catalog.cache_list_mib", "SHOPD_CATALOG_CACHE_LIST_MIB", "16",
-     "memory for cached list pages, least recently used evicted first"},
+     "memory for cached list pages, the oldest unread evicted first"},
 };
 
 }  // namespace

@@ -43,7 +43,7 @@ std::optional<std::string> PageCache::find(std::string_view key) {
     erase(shard, at);
     return std::nullopt;
   }
-  shard.entries.splice(shard.entries.begin(), shard.entries, at);
+  at->referenced = true;
   return at->body;
 }
 
@@ -65,8 +65,17 @@ void PageCache::fill(Generation since, std::string key, std::string body) {
   // a fill that sees the old generation here is stored before they erase.
   if (generation_.load() != since || !enabled_.load()) return;
   if (const auto old = shard.index.find(entry.key); old != shard.index.end()) erase(shard, old->second);
+  // Second chance: the oldest entry goes unless it was read since it last came round, in which case
+  // it starts again at the front. A hit only sets a flag; moving the entry to the front there instead
+  // (LRU) wrote to its neighbours' nodes on every read, cache misses a random read pays for.
   while (!shard.entries.empty() && shard.bytes + entry_cost > shard_budget_) {
-    erase(shard, std::prev(shard.entries.end()));
+    const auto oldest = std::prev(shard.entries.end());
+    if (oldest->referenced) {
+      oldest->referenced = false;
+      shard.entries.splice(shard.entries.begin(), shard.entries, oldest);
+    } else {
+      erase(shard, oldest);
+    }
   }
   shard.entries.push_front(std::move(entry));
   shard.index.emplace(shard.entries.front().key, shard.entries.begin());

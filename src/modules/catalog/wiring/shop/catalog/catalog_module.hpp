@@ -28,7 +28,7 @@ struct CacheOptions {
   // How old a cached product page may be. Every change to a product, its stock included, evicts
   // its page by NOTIFY, so this is only a backstop.
   std::chrono::milliseconds product_ttl{10 * 60 * 1000};
-  std::size_t product_bytes = 96u << 20;  // product pages, least recently used evicted first
+  std::size_t product_bytes = 96u << 20;  // product pages, the oldest unread evicted first
   std::size_t list_bytes = 16u << 20;     // list pages, likewise
 };
 

@@ -5,6 +5,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,6 +48,11 @@ struct RouteInfo {
 
 class Router {
  public:
+  Router();
+  ~Router();
+  Router(Router&&) noexcept;
+  Router& operator=(Router&&) noexcept;
+
   // Throws std::logic_error for a malformed pattern or a (method, pattern) registered twice.
   void add(Method method, std::string pattern, Handler handler, Access access = Access::anyone());
 
@@ -70,7 +76,14 @@ class Router {
     Handler handler;
     Access access;
   };
+  // The patterns as a tree of segments, so that match() walks a path once instead of comparing it
+  // with every route (router.cpp).
+  struct Node;
+  struct Search;
+  bool search(const Node& node, Search& state, std::size_t depth) const;
+
   std::vector<Route> routes_;
+  std::unique_ptr<Node> root_;
 };
 
 }  // namespace shop::infra::http
