@@ -30,7 +30,9 @@
 # Env: BENCH_SECONDS (10) per wrk or pgbench run; BENCH_ROUNDS (1); BENCH_WRK_THREADS (1) and
 #      BENCH_CONNECTIONS (32) for wrk; SHOPD_ACCESS_LOG (false) to measure with the access log on;
 #      BENCH_NO_BUILD=1 to take build/release/bin as it is (binaries built elsewhere or copied in,
-#      on a machine that must not build now): no configure, no build, only a check that they exist.
+#      on a machine that must not build now): no configure, no build, only a check that they exist;
+#      BENCH_STATEMENTS=1 to print, after each wrk row, the statements PostgreSQL spent the most time
+#      on during it (pg_stat_statements, which costs a little throughput: a diagnosis, not a figure).
 
 # shellcheck source=scripts/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/../scripts/lib.sh"
@@ -92,8 +94,12 @@ bench_init() {
   trap 'exit 130' INT
   trap 'exit 143' TERM
   BENCH_LOAD_BEFORE=$(bench_load)
+  [[ ${BENCH_STATEMENTS:-} == 1 ]] && export SHOP_PG_STATEMENTS=1
   shop_throwaway_start
   "$SHOP_PGBIN/createdb" -h 127.0.0.1 -p "$SHOP_PG_PORT" -U postgres shopd
+  if [[ ${BENCH_STATEMENTS:-} == 1 ]]; then
+    bench_psql -c "CREATE EXTENSION pg_stat_statements"
+  fi
   # Defaults only (not config/shopd.toml), keys of the run's own (never var/keys), mail in the temp dir.
   export SHOPD_CONFIG=/dev/null SHOPD_ENV=development SHOPD_AUTO_MIGRATE=true
   export SHOPD_DATABASE_URL="postgresql://postgres@127.0.0.1:$SHOP_PG_PORT/shopd"
@@ -329,9 +335,29 @@ bench_wrk_record() {
 bench_wrk() {
   local key=$1 label=$2 before
   shift 2
+  [[ ${BENCH_STATEMENTS:-} == 1 ]] && bench_psql -c "SELECT pg_stat_statements_reset()"
   before=$(bench_cpu_ticks)
   bench_wrk_run "$key" "$@"
   bench_wrk_record "$key" "$label" "$(($(bench_cpu_ticks) - before))"
+  [[ ${BENCH_STATEMENTS:-} == 1 ]] && bench_statements "$key"
+  return 0
+}
+
+bench_psql() {
+  "$SHOP_PGBIN/psql" -h 127.0.0.1 -p "$SHOP_PG_PORT" -U postgres -d shopd -q -v ON_ERROR_STOP=1 "$@" >/dev/null
+}
+
+# The statements of database shopd that took the most time in the run just ended, per call and in all.
+bench_statements() {
+  shop_log "$1: the statements PostgreSQL spent most time on (top level and nested)"
+  "$SHOP_PGBIN/psql" -h 127.0.0.1 -p "$SHOP_PG_PORT" -U postgres -d shopd -q -P pager=off -c "
+    SELECT calls, round((total_exec_time / calls)::numeric * 1000) AS exec_us,
+           round((total_plan_time / calls)::numeric * 1000) AS plan_us,
+           round((100 * total_exec_time / nullif(sum(total_exec_time) OVER (), 0))::numeric, 1) AS pct,
+           left(regexp_replace(query, '\s+', ' ', 'g'), 90) AS statement
+    FROM pg_stat_statements
+    WHERE calls > 0 AND dbid = (SELECT oid FROM pg_database WHERE datname = 'shopd')
+    ORDER BY total_exec_time DESC LIMIT 15" >&2
 }
 
 bench_pgbench() {

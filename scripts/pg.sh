@@ -131,6 +131,12 @@ cmd_start() {
       echo "synchronous_commit = off"
       echo "full_page_writes = off"
       echo "max_connections = 300"
+      # bench/lib.sh's BENCH_STATEMENTS=1: what each statement costs, nested ones (triggers) included.
+      if [[ ${SHOP_PG_STATEMENTS:-} == 1 ]]; then
+        echo "shared_preload_libraries = 'pg_stat_statements'"
+        echo "pg_stat_statements.track = all"
+        echo "pg_stat_statements.track_planning = on"
+      fi
     fi
   } | write_owned "$data/shopd.conf"
 
