@@ -31,7 +31,7 @@
 #      BENCH_CONNECTIONS (32) for wrk; SHOPD_ACCESS_LOG (false) to measure with the access log on;
 #      BENCH_NO_BUILD=1 to take build/release/bin as it is (binaries built elsewhere or copied in,
 #      on a machine that must not build now): no configure, no build, only a check that they exist;
-#      BENCH_STATEMENTS=1 to print, after each wrk row, the statements PostgreSQL spent the most time
+#      BENCH_STATEMENTS=1 to print, after each wrk run, the statements PostgreSQL spent the most time
 #      on during it (pg_stat_statements, which costs a little throughput: a diagnosis, not a figure).
 
 # shellcheck source=scripts/lib.sh
@@ -296,8 +296,11 @@ bench_row() {
 bench_wrk_run() {
   local key=$1 out="$SHOP_TMP/wrk-$1.txt"
   shift
+  [[ ${BENCH_STATEMENTS:-} == 1 ]] && bench_psql -c "SELECT pg_stat_statements_reset()"
   wrk -t"$BENCH_WRK_THREADS" -c"$BENCH_CONNECTIONS" -d"${BENCH_SECONDS}s" --latency "$@" >"$out" ||
     { cat "$out" >&2; shop_die "wrk failed for $key"; }
+  [[ ${BENCH_STATEMENTS:-} == 1 ]] && bench_statements "$key"
+  return 0
 }
 
 # bench_wrk_stats KEY: "req/s p50 p99 refused socket_errors requests" of run KEY, latencies in ms
@@ -335,12 +338,9 @@ bench_wrk_record() {
 bench_wrk() {
   local key=$1 label=$2 before
   shift 2
-  [[ ${BENCH_STATEMENTS:-} == 1 ]] && bench_psql -c "SELECT pg_stat_statements_reset()"
   before=$(bench_cpu_ticks)
   bench_wrk_run "$key" "$@"
   bench_wrk_record "$key" "$label" "$(($(bench_cpu_ticks) - before))"
-  [[ ${BENCH_STATEMENTS:-} == 1 ]] && bench_statements "$key"
-  return 0
 }
 
 bench_psql() {

@@ -13,11 +13,11 @@
 #include <unordered_map>
 #include <vector>
 
-// Response bodies by key, for the storefront's hot reads: bounded by bytes (the oldest entry not read
-// since it was stored or last spared goes first: second chance, near LRU), each served for at most `ttl`
-// after it was read from the database, and pruned when the database says something changed. Thread-safe: I/O
-// threads read and fill it, the listener thread evicts. Shards keep the I/O threads from queueing on one
-// lock.
+// Response bodies by key, for the storefront's hot reads: bounded by bytes (the oldest entry not
+// read since it was stored or last spared goes first: second chance, near LRU), each served for at
+// most `ttl` after it was read from the database, and pruned when the database says something
+// changed. Thread-safe: I/O threads read and fill it, the listener thread evicts. Shards keep the I/O
+// threads from queueing on one lock.
 //
 // A fill races an eviction: a body read just before a change committed can arrive after the
 // change's NOTIFY evicted its key. Every eviction advances the generation, and a fill begun in an
