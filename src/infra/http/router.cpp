@@ -62,8 +62,10 @@ Router& Router::operator=(Router&&) noexcept = default;
 
 void Router::add(Method method, std::string pattern, Handler handler, Access access) {
   const auto parts = split_path(pattern);
-  if (!parts)
-    throw std::logic_error("route pattern must start with '/' and have at most 16 segments: " + pattern);
+  if (!parts) {
+    throw std::logic_error("route pattern must start with '/' and have at most " +
+                           std::to_string(kMaxSegments) + " segments: " + pattern);
+  }
   Route route{method, pattern, {}, std::move(handler), std::move(access)};
   Node* node = root_.get();
   for (std::size_t i = 0; i < parts->size; ++i) {
