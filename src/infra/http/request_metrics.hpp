@@ -1,5 +1,7 @@
 #pragma once
 
+#include "string_hash.hpp"
+
 #include "shop/infra/http/message.hpp"
 #include "shop/infra/metrics/registry.hpp"
 
@@ -29,17 +31,11 @@ class RequestMetrics {
     metrics::Counter* requests;
     metrics::Histogram* duration;
   };
-  // Looks up by string_view, so a remembered series costs no allocation.
-  struct KeyHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
-  };
-
   Series& series(std::string_view route, Method method, unsigned status);
 
   metrics::Registry& registry_;
   std::mutex mutex_;
-  std::unordered_map<std::string, Series, KeyHash, std::equal_to<>> known_;  // "status method route"
+  std::unordered_map<std::string, Series, StringHash, std::equal_to<>> known_;  // "status method route"
 };
 
 }  // namespace shop::infra::http

@@ -1,5 +1,7 @@
 #include "shop/infra/http/router.hpp"
 
+#include "string_hash.hpp"
+
 #include <algorithm>
 #include <array>
 #include <optional>
@@ -35,15 +37,10 @@ bool is_param(std::string_view segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
-struct SegmentHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view segment) const { return std::hash<std::string_view>{}(segment); }
-};
-
 }  // namespace
 
 struct Router::Node {
-  std::unordered_map<std::string, std::unique_ptr<Node>, SegmentHash, std::equal_to<>> literals;
+  std::unordered_map<std::string, std::unique_ptr<Node>, StringHash, std::equal_to<>> literals;
   std::unique_ptr<Node> param;      // any non-empty segment, whatever the parameter's name
   std::vector<std::size_t> routes;  // indices into routes_ of the patterns that end here
 };
