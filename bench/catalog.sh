@@ -20,8 +20,7 @@ shopd_pid=$BENCH_SPAWNED
 bench_start_trivial
 
 shop_log "$products products, with names, descriptions and stock"
-pg_args=(-h 127.0.0.1 -p "$SHOP_PG_PORT" -U postgres -d shopd)
-"$SHOP_PGBIN/psql" "${pg_args[@]}" -q -v ON_ERROR_STOP=1 -v n="$products" <<'SQL'
+bench_psql -q -v n="$products" <<'SQL'
 INSERT INTO catalog.products (id, seller_id, name, description, price, category, on_hand, created_at, updated_at)
 SELECT gen_random_uuid(), ('00000000-0000-4000-8000-' || lpad((i % 50)::text, 12, '0'))::uuid,
        (ARRAY['녹차 티백', 'Green tea', '사과 1kg', 'Ceramic teapot', 'Coffee beans'])[1 + i % 5] || ' ' || i,
@@ -30,7 +29,7 @@ SELECT gen_random_uuid(), ('00000000-0000-4000-8000-' || lpad((i % 50)::text, 12
 FROM generate_series(1, :n) AS i;
 ANALYZE catalog.products;
 SQL
-"$SHOP_PGBIN/psql" "${pg_args[@]}" -Atq -c "SELECT id FROM catalog.products" >"$SHOP_TMP/ids"
+bench_psql -Atq -c "SELECT id FROM catalog.products" >"$SHOP_TMP/ids"
 cat >"$SHOP_TMP/ids.lua" <<EOF
 ids = {}
 for line in io.lines("$SHOP_TMP/ids") do ids[#ids + 1] = line end

@@ -153,9 +153,9 @@ echo "cpu_us includes the gateway stand-in's CPU (shopd-pg-standin on $BENCH_STA
 
 # What the database says happened: every completed checkout is a completed payment of a paid order.
 # Confirms still in flight when wrk stopped may have completed since: at most one per connection.
-counts=$("$SHOP_PGBIN/psql" -h 127.0.0.1 -p "$SHOP_PG_PORT" -U postgres -d shopd -v ON_ERROR_STOP=1 -Atq \
-  -F ' ' -c "SELECT (SELECT count(*) FROM payments.payments WHERE status = 'completed'),
-                    (SELECT count(*) FROM orders.orders WHERE status = 'paid')")
+counts=$(bench_psql -Atq -F ' ' -c "
+  SELECT (SELECT count(*) FROM payments.payments WHERE status = 'completed'),
+         (SELECT count(*) FROM orders.orders WHERE status = 'paid')")
 read -r paid_payments paid_orders <<<"$counts"
 echo "database: $paid_payments payments completed, $paid_orders orders paid;" \
   "wrk saw $total_completed checkouts completed"

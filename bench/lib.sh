@@ -21,6 +21,7 @@
 #   bench_wrk_stats KEY         a run's figures, for a script recording its own row
 #   bench_pgbench KEY LABEL select|tpcb
 #                               pgbench -S, or TPC-B-like, -M prepared on a database of its own
+#   bench_psql PSQL_ARGS...     psql on database shopd of the run's cluster, stopping at the first error
 #   bench_row KEY LABEL UNIT RATE [P50_MS P99_MS ERRORS CPU_US]
 #                               a row measured by something else (a bench program)
 #   bench_target KEY REF MIN    KEY is to reach MIN times REF's rate
@@ -98,7 +99,7 @@ bench_init() {
   shop_throwaway_start
   "$SHOP_PGBIN/createdb" -h 127.0.0.1 -p "$SHOP_PG_PORT" -U postgres shopd
   if [[ ${BENCH_STATEMENTS:-} == 1 ]]; then
-    bench_psql -c "CREATE EXTENSION pg_stat_statements"
+    bench_psql -q -c "CREATE EXTENSION pg_stat_statements"
   fi
   # Defaults only (not config/shopd.toml), keys of the run's own (never var/keys), mail in the temp dir.
   export SHOPD_CONFIG=/dev/null SHOPD_ENV=development SHOPD_AUTO_MIGRATE=true
@@ -204,7 +205,6 @@ bench_start_trivial() {
 # The access token lives 15 minutes: enough for a run, not for hours of rounds.
 bench_seed_orders() {
   local products=$1 password token address json='Content-Type: application/json'
-  local -a pg_args=(-h 127.0.0.1 -p "$SHOP_PG_PORT" -U postgres -d shopd -v ON_ERROR_STOP=1)
   build/release/bin/shopd seed-demo >"$SHOP_TMP/seed-demo.log" 2>&1 ||
     { cat "$SHOP_TMP/seed-demo.log" >&2; shop_die "shopd seed-demo failed"; }
   password=$(awk '$1 == "customer" && $2 == "demo_customer" { print $3 }' "$SHOP_TMP/seed-demo.log")
@@ -219,15 +219,14 @@ bench_seed_orders() {
     shop_die "could not add an address"
 
   shop_log "$products products with stock enough for the whole run"
-  "$SHOP_PGBIN/psql" "${pg_args[@]}" -q -v n="$products" <<'SQL'
+  bench_psql -q -v n="$products" <<'SQL'
 INSERT INTO catalog.products (id, seller_id, name, price, on_hand, created_at, updated_at)
 SELECT gen_random_uuid(), (SELECT id FROM users.accounts WHERE username = 'demo_seller'), 'Bench item ' || i,
        1000 + i, 100000000, now(), now()
 FROM generate_series(1, :n) AS i;
 ANALYZE catalog.products;
 SQL
-  "$SHOP_PGBIN/psql" "${pg_args[@]}" -Atq \
-    -c "SELECT id FROM catalog.products WHERE name LIKE 'Bench item %'" >"$SHOP_TMP/ids"
+  bench_psql -Atq -c "SELECT id FROM catalog.products WHERE name LIKE 'Bench item %'" >"$SHOP_TMP/ids"
 
   cat >"$SHOP_TMP/order.lua" <<LUA
 ids = {}
@@ -296,7 +295,7 @@ bench_row() {
 bench_wrk_run() {
   local key=$1 out="$SHOP_TMP/wrk-$1.txt"
   shift
-  [[ ${BENCH_STATEMENTS:-} == 1 ]] && bench_psql -c "SELECT pg_stat_statements_reset()"
+  [[ ${BENCH_STATEMENTS:-} == 1 ]] && bench_psql -q -c "SELECT pg_stat_statements_reset()" >/dev/null
   wrk -t"$BENCH_WRK_THREADS" -c"$BENCH_CONNECTIONS" -d"${BENCH_SECONDS}s" --latency "$@" >"$out" ||
     { cat "$out" >&2; shop_die "wrk failed for $key"; }
   [[ ${BENCH_STATEMENTS:-} == 1 ]] && bench_statements "$key"
@@ -344,13 +343,13 @@ bench_wrk() {
 }
 
 bench_psql() {
-  "$SHOP_PGBIN/psql" -h 127.0.0.1 -p "$SHOP_PG_PORT" -U postgres -d shopd -q -v ON_ERROR_STOP=1 "$@" >/dev/null
+  "$SHOP_PGBIN/psql" -h 127.0.0.1 -p "$SHOP_PG_PORT" -U postgres -d shopd -v ON_ERROR_STOP=1 "$@"
 }
 
 # The statements of database shopd that took the most time in the run just ended, per call and in all.
 bench_statements() {
   shop_log "$1: the statements PostgreSQL spent most time on (top level and nested)"
-  "$SHOP_PGBIN/psql" -h 127.0.0.1 -p "$SHOP_PG_PORT" -U postgres -d shopd -q -P pager=off -c "
+  bench_psql -q -P pager=off -c "
     SELECT calls, round((total_exec_time / calls)::numeric * 1000) AS exec_us,
            round((total_plan_time / calls)::numeric * 1000) AS plan_us,
            round((100 * total_exec_time / nullif(sum(total_exec_time) OVER (), 0))::numeric, 1) AS pct,
