@@ -85,18 +85,9 @@ ALTER TABLE catalog.reservation_lines
 CREATE TRIGGER reservation_lines_parents_exist AFTER INSERT ON catalog.reservation_lines
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
   EXECUTE FUNCTION catalog.reservation_lines_need_parents();
-CREATE TRIGGER reservation_lines_product_fixed BEFORE UPDATE OF product_id ON catalog.reservation_lines
-  FOR EACH ROW WHEN (OLD.product_id IS DISTINCT FROM NEW.product_id)
-  EXECUTE FUNCTION shopd.refuse_reference_change('product_id');
-CREATE TRIGGER reservation_lines_order_fixed BEFORE UPDATE OF order_id ON catalog.reservation_lines
-  FOR EACH ROW WHEN (OLD.order_id IS DISTINCT FROM NEW.order_id)
-  EXECUTE FUNCTION shopd.refuse_reference_change('order_id');
 CREATE TRIGGER products_referred_by_reservation_lines AFTER DELETE ON catalog.products
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT
   EXECUTE FUNCTION shopd.guard_referred_rows('id', 'catalog.reservation_lines', 'product_id', 'restrict');
-CREATE TRIGGER products_id_fixed BEFORE UPDATE OF id ON catalog.products
-  FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id)
-  EXECUTE FUNCTION shopd.refuse_reference_change('id');
 CREATE FUNCTION catalog.reservations_keep_their_lines() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF EXISTS (SELECT FROM catalog.reservation_lines l WHERE l.order_id IN (SELECT order_id FROM old_rows)) THEN
@@ -108,21 +99,33 @@ END $$;
 CREATE TRIGGER reservations_referred_by_lines AFTER DELETE ON catalog.reservations
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT
   EXECUTE FUNCTION catalog.reservations_keep_their_lines();
-CREATE TRIGGER reservations_order_id_fixed BEFORE UPDATE OF order_id ON catalog.reservations
-  FOR EACH ROW WHEN (OLD.order_id IS DISTINCT FROM NEW.order_id)
-  EXECUTE FUNCTION shopd.refuse_reference_change('order_id');
 
 -- orders.order_lines -> orders.orders (id) ON DELETE CASCADE
 ALTER TABLE orders.order_lines DROP CONSTRAINT order_lines_order_id_fkey;
 CREATE TRIGGER order_lines_order_exists AFTER INSERT ON orders.order_lines
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
   EXECUTE FUNCTION orders.order_lines_need_orders();
-CREATE TRIGGER order_lines_order_fixed BEFORE UPDATE OF order_id ON orders.order_lines
-  FOR EACH ROW WHEN (OLD.order_id IS DISTINCT FROM NEW.order_id)
-  EXECUTE FUNCTION shopd.refuse_reference_change('order_id');
 CREATE TRIGGER orders_lines_go_with_them AFTER DELETE ON orders.orders
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT
   EXECUTE FUNCTION shopd.guard_referred_rows('id', 'orders.order_lines', 'order_id', 'cascade');
-CREATE TRIGGER orders_id_fixed BEFORE UPDATE OF id ON orders.orders
-  FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id)
-  EXECUTE FUNCTION shopd.refuse_reference_change('id');
+
+-- The keys and referring columns above never change: one row trigger per column, firing only when an
+-- UPDATE sets that column to something else.
+DO $$
+DECLARE
+  fixed record;
+BEGIN
+  FOR fixed IN SELECT * FROM (VALUES
+    ('reservation_lines_product_fixed', 'catalog.reservation_lines', 'product_id'),
+    ('reservation_lines_order_fixed', 'catalog.reservation_lines', 'order_id'),
+    ('products_id_fixed', 'catalog.products', 'id'),
+    ('reservations_order_id_fixed', 'catalog.reservations', 'order_id'),
+    ('order_lines_order_fixed', 'orders.order_lines', 'order_id'),
+    ('orders_id_fixed', 'orders.orders', 'id')
+  ) AS f(trigger_name, table_name, column_name) LOOP
+    EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE OF %I ON %s FOR EACH ROW'
+                   ' WHEN (OLD.%2$I IS DISTINCT FROM NEW.%2$I)'
+                   ' EXECUTE FUNCTION shopd.refuse_reference_change(%2$L)',
+                   fixed.trigger_name, fixed.column_name, fixed.table_name);
+  END LOOP;
+END $$;
