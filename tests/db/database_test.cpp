@@ -39,7 +39,8 @@ constexpr Statement kInsertDuplicate{"test.insert_duplicate", "INSERT INTO publi
 constexpr Statement kSyntaxError{"test.syntax_error", "SELEC 1"};
 constexpr Statement kOne{"test.one", "SELECT 1"};
 constexpr Statement kTwo{"test.two", "SELECT 2"};
-constexpr Statement kPreparedHere{"test.prepared_here", "SELECT count(*) FROM pg_prepared_statements"};
+constexpr Statement kPreparedHere{"test.prepared_here",
+                                  "SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'test.%'"};
 
 void setup(const TestDatabase& t) {
   query_value(t.url(), kCreateTable);
@@ -157,6 +158,109 @@ TEST_CASE("errors are classified by SQLSTATE and name their statement", "[db][da
   CHECK(db.transact_blocking(one) == 1);
 }
 
+TEST_CASE("a deferred statement runs in order, with the next statement or the commit", "[db][database]") {
+  TestDatabase t;
+  setup(t);
+  shop::infra::metrics::Registry metrics;
+  Database db({.url = t.url(), .pool_size = 1}, &metrics);
+  auto work = [](Tx& tx) {
+    tx.defer(kSetN, 1, 7);
+    tx.defer(kIncrement, 1);
+    const auto seen = tx.query(kFindN, 1)[0].integer(0);  // after both
+    tx.defer(kSetN, 2, 3);                                // goes with COMMIT
+    return seen;
+  };
+  CHECK(db.transact_blocking(work) == 8);
+  CHECK(query_value(t.url(), "SELECT string_agg(n::text, ',' ORDER BY id) FROM public.items") == "8,3");
+  // Counted like any statement.
+  const auto text = metrics.render();
+  CHECK(text.find("shopd_db_statement_seconds_count{statement=\"test.set_n\"} 2\n") != std::string::npos);
+  CHECK(text.find("shopd_db_statement_seconds_count{statement=\"test.increment\"} 1\n") != std::string::npos);
+}
+
+TEST_CASE("a deferred statement's error fails the transaction and nothing of it commits", "[db][database]") {
+  TestDatabase t;
+  setup(t);
+  Database db({.url = t.url(), .pool_size = 1});
+  auto at_commit = [](Tx& tx) {
+    tx.exec(kSetN, 2, 50);
+    tx.defer(kInsertDuplicate);
+  };
+  CHECK_THROWS_AS(db.transact_blocking(at_commit), Conflict);
+  auto with_next = [](Tx& tx) {
+    tx.defer(kSetN, 2, 60);
+    tx.defer(kInsertDuplicate);
+    tx.defer(kSetN, 1, 60);
+    tx.query(kFindN, 1);
+  };
+  try {
+    db.transact_blocking(with_next);
+    FAIL("expected a conflict");
+  } catch (const Conflict& e) {
+    CHECK(e.statement() == "test.insert_duplicate");  // the first error, not the skipped ones
+  }
+  CHECK(query_value(t.url(), "SELECT string_agg(n::text, ',' ORDER BY id) FROM public.items") == "0,0");
+  // The connection is still good.
+  auto one = [](Tx& tx) { return tx.query(kOne)[0].integer(0); };
+  CHECK(db.transact_blocking(one) == 1);
+}
+
+TEST_CASE("a commit after a swallowed error is refused, not reported as done", "[db][database]") {
+  TestDatabase t;
+  setup(t);
+  Database db({.url = t.url(), .pool_size = 1});
+  auto swallow = [](Tx& tx) {
+    tx.exec(kSetN, 1, 5);
+    try {
+      tx.exec(kInsertDuplicate);
+    } catch (const Conflict&) {
+      // carries on as if nothing happened: PostgreSQL has aborted the transaction all the same
+    }
+  };
+  try {
+    db.transact_blocking(swallow);
+    FAIL("expected the commit to fail");
+  } catch (const DbError& e) {
+    CHECK(e.sqlstate() == "25P02");
+  }
+  CHECK(query_value(t.url(), "SELECT n FROM public.items WHERE id = 1") == "0");
+}
+
+TEST_CASE("rolling back to the savepoint undoes that part alone, deferred statements included",
+          "[db][database]") {
+  TestDatabase t;
+  setup(t);
+  Database db({.url = t.url(), .pool_size = 1});
+  auto work = [](Tx& tx) {
+    tx.exec(kSetN, 1, 1);
+    // A part that fails in the database: its statements ran, and are undone.
+    tx.savepoint();
+    tx.exec(kSetN, 2, 100);
+    tx.defer(kIncrement, 1);
+    try {
+      tx.exec(kInsertDuplicate);
+    } catch (const Conflict&) {
+      tx.rollback_to_savepoint();
+    }
+    // A part that fails in its own code before sending anything: its deferred work never goes out.
+    tx.savepoint();
+    tx.defer(kSetN, 2, 200);
+    tx.rollback_to_savepoint();
+    // A part that fails by a deferred statement, found when it is released.
+    tx.savepoint();
+    tx.defer(kSetN, 2, 300);
+    tx.defer(kInsertDuplicate);
+    CHECK_THROWS_AS(tx.release_savepoint(), Conflict);
+    tx.rollback_to_savepoint();
+    // A part that succeeds.
+    tx.savepoint();
+    tx.defer(kIncrement, 2);
+    tx.release_savepoint();
+  };
+  db.transact_blocking(work);
+  CHECK(query_value(t.url(), "SELECT string_agg(n::text, ',' ORDER BY id) FROM public.items") == "1,1");
+}
+
 TEST_CASE("an unreachable database is Unavailable", "[db][database]") {
   // Port 1 on loopback: nothing listens there.
   Database db({.url = "postgresql://postgres@127.0.0.1:1/none", .pool_size = 1});
@@ -213,7 +317,7 @@ TEST_CASE("statements are prepared once per connection and rebound per call", "[
   auto find = [](int id) {
     return [id](Tx& tx) {
       const auto row = tx.query(kFindN, id).first();
-      // kFindN and this statement itself.
+      // kFindN and this statement itself (the transaction's own db.* statements aside).
       const auto prepared_here = tx.query(kPreparedHere)[0].integer(0);
       return std::make_tuple(row.has_value(), row ? row->integer(0) : -1, prepared_here);
     };

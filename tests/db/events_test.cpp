@@ -313,6 +313,31 @@ TEST_CASE("a commit wakes a listening dispatcher without waiting for its poll", 
   dispatcher.stop();
 }
 
+TEST_CASE("only an event with a subscriber wakes the dispatchers", "[db][events]") {
+  EventsDatabase data;
+  auto db = connect(data.t);
+  SystemClock clock;
+  events::Dispatcher dispatcher(db, clock, {});
+  dispatcher.add(recording("alpha", "test.Happened"));
+  dispatcher.register_subscriptions();
+  std::atomic<int> heard{0};
+  std::atomic<bool> listening{false};
+  shop::infra::db::NotificationListener listener(
+      db.conninfo(), "shopd_events",
+      {.on_notify =
+           [&](std::span<const std::string> payloads) { heard += static_cast<int>(payloads.size()); },
+       .on_listening = [&] { listening = true; }});
+  listener.start();
+  REQUIRE(eventually([&] { return listening.load(); }, 10s));
+
+  publish_one(db, "test.Unheard", 1);
+  publish_one(db, "test.Happened", 2);
+  // PostgreSQL delivers notifications in commit order: once the second is heard, a first would be too.
+  REQUIRE(eventually([&] { return heard.load() >= 1; }, 10s));
+  CHECK(heard.load() == 1);
+  listener.stop();
+}
+
 TEST_CASE("two dispatchers on a burst of 10000 events handle each once per subscriber",
           "[db][events][slow]") {
   EventsDatabase data;

@@ -11,8 +11,8 @@
 
 struct pg_conn;
 
-// Private to infra/db: one pooled connection for transactions. SOCI owns the session (connecting,
-// BEGIN, COMMIT, ROLLBACK); statements run through libpq on the same connection, prepared once.
+// Private to infra/db: one pooled connection for transactions. SOCI owns the session (connecting);
+// BEGIN, COMMIT and statements run through libpq on the same connection, prepared once (tx.cpp).
 namespace shop::infra::db {
 
 struct Connection {
@@ -20,6 +20,8 @@ struct Connection {
   StatementCatalog* catalog = nullptr;
   // Statements prepared on this connection, by name.
   std::unordered_map<std::string, const StatementCatalog::Entry*> prepared;
+  // Left in a state libpq cannot resume (a pipeline cut off midway): broken() from now on.
+  bool abandoned = false;
 
   pg_conn* raw() const;
   bool broken() const;

@@ -20,16 +20,6 @@
 namespace shop::infra::db {
 namespace {
 
-// Turns a SOCI error (from connecting, BEGIN, COMMIT, ROLLBACK) into one of errors.hpp; anything
-// else (ours already, or a domain exception from the unit of work) passes through untouched.
-[[noreturn]] void rethrow_classified(std::exception_ptr error, bool broken) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const soci::soci_error& e) {
-    throw_for_sqlstate("", e.what(), broken ? "08006" : "", broken);
-  }
-}
-
 void backoff(int attempt) {
   thread_local std::mt19937 rng{std::random_device{}()};
   const int base_ms = 2 << attempt;  // 4, 8, 16, ... ms
@@ -75,7 +65,6 @@ class Lease {
   Lease(const Lease&) = delete;
   Lease& operator=(const Lease&) = delete;
   Connection& connection() { return *connection_; }
-  soci::session& sql() { return *connection_->sql; }
   bool broken() const { return connection_->broken(); }
 
  private:
@@ -145,34 +134,26 @@ std::size_t Database::reads_in_use() const {
 void Database::run_transaction(const std::function<void(Tx&)>& body) {
   for (int attempt = 1;; ++attempt) {
     Lease lease(*impl_);
-    bool begun = false;
+    Tx tx(lease.connection());
     try {
-      lease.sql().begin();
-      begun = true;
-      Tx tx(lease.connection());
       body(tx);
-      lease.sql().commit();
+      tx.commit();
       return;
     } catch (...) {
-      const bool broken = lease.broken();
-      if (!broken && begun) {
-        try {
-          lease.sql().rollback();
-        } catch (const soci::soci_error&) {
-          // The connection is dropped on return if the rollback broke it.
-        }
-      }
+      if (!lease.broken()) tx.rollback();
       try {
-        rethrow_classified(std::current_exception(), broken);
+        throw;
       } catch (const SerializationFailure& e) {
         if (attempt >= options_.max_attempts) throw;
         log::info("db", "retrying transaction",
                   {{"statement", e.statement()}, {"sqlstate", e.sqlstate()}, {"attempt", attempt}});
         backoff(attempt);
       } catch (const Unavailable&) {
-        // A connection that died while idle (server restart) fails at BEGIN, before anything was
-        // sent: retrying on a fresh connection is safe. Later failures have an unknown outcome.
-        if (begun || attempt > 1) throw;
+        // A connection that died while idle (server restart) fails on the first round trip, which
+        // carries BEGIN: unless it also carried COMMIT, nothing of this transaction can have
+        // committed, and the work is redone on a fresh connection. Later failures have an unknown
+        // outcome.
+        if (tx.seen_by_server() || attempt > 1) throw;
       }
     }
   }

@@ -37,12 +37,6 @@ constexpr db::Statement kRecordFailure{
     " status = CASE WHEN attempts + 1 >= $2 THEN 'dead' ELSE 'pending' END, next_attempt_at = $3"
     " WHERE id = $4"};
 
-// Each handler runs under a savepoint, so one that fails rolls back alone.
-constexpr db::Statement kSavepoint{"events.savepoint", "SAVEPOINT delivery"};
-constexpr db::Statement kReleaseSavepoint{"events.release_savepoint", "RELEASE SAVEPOINT delivery"};
-constexpr db::Statement kRollbackToSavepoint{"events.rollback_to_savepoint",
-                                             "ROLLBACK TO SAVEPOINT delivery"};
-
 constexpr db::Statement kCountBacklog{
     "events.count_backlog",
     "SELECT (SELECT count(*) FROM shopd.event_deliveries WHERE status = 'pending'),"
@@ -146,7 +140,8 @@ std::size_t Dispatcher::dispatch_batch(const Subscription& subscription, Subscri
       const auto id = row.integer(0);
       const int attempts = static_cast<int>(row.integer(1)) + 1;
       std::exception_ptr failure;
-      tx.exec(kSavepoint);
+      // Each handler runs under a savepoint, so one that fails rolls back alone.
+      tx.savepoint();
       try {
         const Event event = event_from_row(row, 2);
         const auto handler = subscription.handlers().find(event.type);
@@ -154,17 +149,17 @@ std::size_t Dispatcher::dispatch_batch(const Subscription& subscription, Subscri
           throw std::runtime_error("no handler for " + event.type + " in this process");
         }
         handler->second(tx, event);
+        tx.release_savepoint();
       } catch (...) {
         failure = std::current_exception();
       }
       if (!failure) {
-        tx.exec(kReleaseSavepoint);
         handled.push_back(id);
         continue;
       }
-      tx.exec(kRollbackToSavepoint);
+      tx.rollback_to_savepoint();
       const std::string error = describe(failure);
-      tx.exec(kRecordFailure, error, options_.max_attempts, clock_.now() + retry_delay(attempts), id);
+      tx.defer(kRecordFailure, error, options_.max_attempts, clock_.now() + retry_delay(attempts), id);
       const bool dead = attempts >= options_.max_attempts;
       ++(dead ? outcome.dead : outcome.failed);
       log::write(
@@ -172,7 +167,7 @@ std::size_t Dispatcher::dispatch_batch(const Subscription& subscription, Subscri
           dead ? "event delivery failed for the last time; it is now a dead letter" : "event delivery failed",
           {{"subscriber", subscription.name()}, {"delivery", id}, {"attempt", attempts}, {"error", error}});
     }
-    if (!handled.empty()) tx.exec(kMarkHandled, handled);
+    if (!handled.empty()) tx.defer(kMarkHandled, handled);
     outcome.handled = handled.size();
     return outcome;
   };

@@ -73,7 +73,7 @@ boost::asio::awaitable<http::Response> IdempotencyKeys::run(const http::Request&
       return {Kind::kReplayed, stored_response(row)};
     }
     http::Response response = work(tx);
-    tx.exec(kStore, owner, key, response.status, response.content_type, response.body);
+    tx.defer(kStore, owner, key, response.status, response.content_type, response.body);
     return {Kind::kDone, std::move(response)};
   };
   auto [kind, response] = co_await db_.transact(attempt);

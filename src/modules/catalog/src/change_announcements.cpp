@@ -16,13 +16,13 @@ constexpr infra::db::Statement kNotifyStock{
 
 void announce_product_change(infra::db::Tx& tx, const Product& product, std::string_view change) {
   infra::events::publish(tx, ProductChanged{product.id, product.seller_id, std::string(change)});
-  tx.query(kNotify, product.id);
+  tx.defer(kNotify, product.id);
 }
 
 void announce_stock_change(infra::db::Tx& tx, const StockChanged& change) {
   infra::events::publish(tx, change);
   // A sale takes the units from both on_hand and reserved: what is available stays as it was.
-  if (change.cause != "sold") tx.query(kNotifyStock, change.product_ids);
+  if (change.cause != "sold") tx.defer(kNotifyStock, change.product_ids);
 }
 
 }  // namespace shop::catalog

@@ -133,8 +133,8 @@ void insert_order(const OrderContext& ctx, Tx& tx, const Order& o) {
     prices.push_back(l.unit_price);
     quantities.push_back(l.quantity);
   }
-  tx.exec(kInsertOrder, o.id, o.customer_id, o.total_amount, o.payment_order_id, Bytes{sealed}, o.expires_at,
-          o.created_at, products, sellers, names, prices, quantities);
+  tx.defer(kInsertOrder, o.id, o.customer_id, o.total_amount, o.payment_order_id, Bytes{sealed}, o.expires_at,
+           o.created_at, products, sellers, names, prices, quantities);
 }
 
 std::optional<Order> load_order(const OrderContext& ctx, Tx& tx, std::string_view order_id) {
