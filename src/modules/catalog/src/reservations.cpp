@@ -154,7 +154,7 @@ Outcome<Done, TransitionRefused> move(const CatalogContext& ctx, Tx& tx, std::st
     if (status == m.to) return Done{};  // done before: nothing changes
     return fail(TransitionRefused{TransitionRefused::Reason::kWrongState, status});
   }
-  tx.query(kLockHeld, id);
+  tx.defer(kLockHeld, id);
   std::vector<std::string> product_ids;
   for (const auto row : tx.query(m.stock, id)) product_ids.push_back(row.string(0));
   announce_stock_change(tx, StockChanged{std::move(product_ids), std::string(m.cause), id});
@@ -204,7 +204,7 @@ Outcome<Reservation, ReserveRefused> reserve(const CatalogContext& ctx, Tx& tx,
   // The basket's statements take arrays, which PostgreSQL would plan anew on every call: planning
   // them took about 0.9 ms for a one-line basket, twice as long as running them.
   tx.use_generic_plans();
-  tx.query(kLockBasket, ids);
+  tx.defer(kLockBasket, ids);
   const auto judged = tx.query(kJudgeBasket, ids, quantities, request.customer_id);
   Reservation reservation{.order_id = request.order_id, .customer_id = request.customer_id};
   for (std::size_t i = 0; i < basket.size(); ++i) {

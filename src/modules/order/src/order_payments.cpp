@@ -44,7 +44,7 @@ infra::domain::Outcome<PayableOrder, PayRefused> begin_payment(const OrderContex
   if (row->integer(4) != start.amount) {
     return fail(PayRefused{.reason = Reason::kAmountMismatch, .total = row->integer(4)});
   }
-  tx.exec(kStartPayment, start.order_id, ctx.clock.now());
+  tx.defer(kStartPayment, start.order_id, ctx.clock.now());
   return PayableOrder{.payment_order_id = row->string(5)};
 }
 
@@ -54,12 +54,12 @@ bool payment_paid(const OrderContext& ctx, infra::db::Tx& tx, const PaidWith& pa
     return false;
   }
   move_stock(ctx, tx, order_id, StockMove::kSell);
-  tx.exec(kRecordPayment, order_id, payment.payment_id, payment.method, payment.paid_at);
+  tx.defer(kRecordPayment, order_id, payment.payment_id, payment.method, payment.paid_at);
   return true;
 }
 
 void payment_refunded(infra::db::Tx& tx, std::string_view order_id, infra::clock::TimePoint at) {
-  tx.exec(kRecordRefund, order_id, at);
+  tx.defer(kRecordRefund, order_id, at);
 }
 
 bool payment_declined(const OrderContext& ctx, infra::db::Tx& tx, std::string_view order_id) {

@@ -32,7 +32,7 @@ infra::domain::Outcome<Order, ReturnRefused> request_return(const OrderContext& 
   if (!transition(ctx, tx, r.order_id, OrderStatus::kDelivered, OrderStatus::kReturnRequested)) {
     return fail(ReturnRefused::kNotDelivered);
   }
-  tx.exec(kRecordReturn, r.order_id, r.reason, now);
+  tx.defer(kRecordReturn, r.order_id, r.reason, now);
   return *load_order(ctx, tx, r.order_id);
 }
 

@@ -35,16 +35,16 @@ bool take_step(const OrderContext& ctx, infra::db::Tx& tx, const std::string& id
   switch (status) {
     case OrderStatus::kPaid:
       if (!transition(ctx, tx, id, OrderStatus::kPaid, OrderStatus::kShipping)) return false;
-      tx.exec(kShip, id, now, tracking_number());
+      tx.defer(kShip, id, now, tracking_number());
       return true;
     case OrderStatus::kShipping:
       if (!transition(ctx, tx, id, OrderStatus::kShipping, OrderStatus::kDelivered)) return false;
-      tx.exec(kDeliver, id, now);
+      tx.defer(kDeliver, id, now);
       return true;
     case OrderStatus::kReturnRequested:
       if (!transition(ctx, tx, id, OrderStatus::kReturnRequested, OrderStatus::kReturned)) return false;
       move_stock(ctx, tx, id, StockMove::kRestock);
-      tx.exec(kReturned, id, now);
+      tx.defer(kReturned, id, now);
       return true;
     default:
       return false;

@@ -63,7 +63,7 @@ void move_stock(const OrderContext& ctx, infra::db::Tx& tx, std::string_view ord
 }
 
 void abandon_payment(const OrderContext& ctx, infra::db::Tx& tx, std::string_view order_id) {
-  tx.exec(kAbandonPayment, order_id, ctx.clock.now());
+  tx.defer(kAbandonPayment, order_id, ctx.clock.now());
 }
 
 }  // namespace shop::order

@@ -134,7 +134,7 @@ bool record_answer(PaymentContext& ctx, Tx& tx, const Payment& p, const GatewayA
       ctx.orders.abandoned(tx, p.order_id);
       return true;
     case Kind::kUnknown:
-      tx.exec(kAskSoon, p.id, now + ctx.options.reconcile_interval);
+      tx.defer(kAskSoon, p.id, now + ctx.options.reconcile_interval);
       return false;
   }
   return false;
@@ -194,7 +194,7 @@ boost::json::object to_json(const Payment& p) {
 boost::asio::awaitable<infra::domain::Outcome<Payment, ConfirmRefused>> confirm_payment(PaymentContext& ctx,
                                                                                         ConfirmRequest r) {
   auto start = [&](Tx& tx) -> infra::domain::Outcome<Started, ConfirmRefused> {
-    tx.query(kLockKey, r.payment_key);
+    tx.defer(kLockKey, r.payment_key);
     std::optional<std::string> retried;
     if (const auto row = tx.query(kByKey, r.payment_key).first()) {
       auto before = payment_from(*row);
@@ -218,10 +218,10 @@ boost::asio::awaitable<infra::domain::Outcome<Payment, ConfirmRefused>> confirm_
               .amount = r.amount,
               .created_at = now};
     if (retried) {
-      tx.exec(kRetry, p.id, now + ctx.options.reconcile_after, now);
+      tx.defer(kRetry, p.id, now + ctx.options.reconcile_after, now);
     } else {
-      tx.exec(kInsert, p.id, p.order_id, p.customer_id, p.payment_key, p.amount,
-              now + ctx.options.reconcile_after, now);
+      tx.defer(kInsert, p.id, p.order_id, p.customer_id, p.payment_key, p.amount,
+               now + ctx.options.reconcile_after, now);
     }
     return Started{std::move(p), order->payment_order_id, true};
   };

@@ -75,11 +75,11 @@ std::chrono::milliseconds backoff(const PaymentContext& ctx, std::int64_t attemp
 bool record(PaymentContext& ctx, Tx& tx, const DueRefund& r, const RefundAnswer& answer) {
   const auto now = ctx.clock.now();
   if (!answer.refunded) {
-    tx.exec(kRetryLater, r.id, now + backoff(ctx, r.attempts), answer.error);
+    tx.defer(kRetryLater, r.id, now + backoff(ctx, r.attempts), answer.error);
     return false;
   }
   if (tx.exec(kComplete, r.id, now) == 0) return false;
-  tx.exec(kPaymentRefunded, r.payment_id, now);
+  tx.defer(kPaymentRefunded, r.payment_id, now);
   ctx.orders.refunded(tx, r.order_id, now);
   infra::events::publish(tx, PaymentRefunded{.payment_id = r.payment_id,
                                              .order_id = r.order_id,

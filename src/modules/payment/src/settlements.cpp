@@ -51,7 +51,7 @@ void write_settlements(infra::db::Tx& tx, const std::string& payment_id, const o
     gross.push_back(amount);
     fees.push_back(settlement_fee(amount));
   }
-  tx.exec(kInsert, payment_id, order.id, sold_at, ids, sellers, gross, fees);
+  tx.defer(kInsert, payment_id, order.id, sold_at, ids, sellers, gross, fees);
 }
 
 std::int64_t settle_due(infra::db::Tx& tx, infra::clock::TimePoint cutoff, infra::clock::TimePoint now) {

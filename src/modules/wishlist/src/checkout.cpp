@@ -49,7 +49,7 @@ infra::domain::Outcome<order::Order, CheckoutRefused> checkout(const WishlistCon
   }
   std::vector<std::string> ordered;
   for (const auto& line : place.items) ordered.push_back(line.product_id);
-  tx.exec(kRemoveOrdered, request.customer_id, ordered);
+  tx.defer(kRemoveOrdered, request.customer_id, ordered);
   return std::move(*placed);
 }
 

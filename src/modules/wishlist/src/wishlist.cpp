@@ -51,7 +51,7 @@ Wishlist read(const WishlistContext& ctx, Tx& tx, const std::string& user_id) {
 }
 
 void lock_wishlist(Tx& tx, const std::string& user_id) {
-  tx.query(kLockUser, user_id);
+  tx.defer(kLockUser, user_id);
 }
 
 std::int64_t Wishlist::total() const {
