@@ -23,9 +23,9 @@ class Registry;
 // The one way into PostgreSQL, in two forms that take the same Statement constants:
 //   co_await db.transact([&](Tx& tx) { tx.exec(kReserve, id, n); return tx.query(kFind, id); });
 //   co_await db.query(kProductById, id);  // one read, no transaction
-// Transactions run on the database worker pool (SOCI underneath, one thread per pooled connection)
-// and the awaiting coroutine resumes on its own executor. Single reads run on the read pool through
-// libpq's asynchronous API on the caller's own thread: one round trip, no hand-off.
+// Transactions run on the database worker pool (a SOCI session per pooled connection, driven through libpq;
+// one thread each) and the awaiting coroutine resumes on its own executor. Single reads run on the read pool
+// through libpq's asynchronous API on the caller's own thread: one round trip, no hand-off.
 namespace shop::infra::db {
 
 struct DatabaseOptions {
