@@ -8,6 +8,7 @@
 #include <libpq-fe.h>
 #include <soci/postgresql/soci-postgresql.h>
 
+#include <memory>
 #include <optional>
 
 namespace shop::infra::db {
@@ -123,51 +124,40 @@ Rows Tx::send_deferred(const Statement* last, std::span<const Param> params) {
   if (PQpipelineSync(conn) != 1) throw_connection_error(conn, "pipeline");
   if (!deferred_.empty() && deferred_.front().statement.name == kBegin.name) open_ = true;
 
-  PGresult* failed = nullptr;
-  std::string_view failed_name;
-  PGresult* answer = nullptr;
+  // Owned until handed to Rows or to checked(), so that a connection failing midway leaks nothing.
+  using Result = std::unique_ptr<PGresult, decltype(&PQclear)>;
+  Result failed(nullptr, &PQclear);
+  std::string failed_name;
+  Result answer(nullptr, &PQclear);
   const std::size_t count = deferred_.size() + (last != nullptr ? 1 : 0);
   for (std::size_t i = 0; i < count; ++i) {
     const std::string_view name = i < deferred_.size() ? deferred_[i].statement.name : last->name;
-    PGresult* result = next_result(conn, name);
+    Result result(next_result(conn, name), &PQclear);
     timers[i].reset();
-    const auto status = PQresultStatus(result);
-    if (failed == nullptr && status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK &&
+    const auto status = PQresultStatus(result.get());
+    if (!failed && status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK &&
         status != PGRES_PIPELINE_ABORTED) {
-      failed = result;
+      failed = std::move(result);
       failed_name = name;
-    } else if (i + 1 == count && last != nullptr && failed == nullptr) {
-      answer = result;
-    } else {
-      PQclear(result);
+    } else if (i + 1 == count && last != nullptr && !failed) {
+      answer = std::move(result);
     }
   }
-  PGresult* sync = PQgetResult(conn);
-  const bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
-  PQclear(sync);
+  const Result sync(PQgetResult(conn), &PQclear);
+  const bool synced = sync && PQresultStatus(sync.get()) == PGRES_PIPELINE_SYNC;
   answered_ = true;
-  const std::string failed_statement(failed_name);
   deferred_.clear();
-  if (failed != nullptr) {
-    PQclear(answer);
-    if (failed_statement == kCommit.name) open_ = false;  // a COMMIT that fails ends the transaction
-    checked(conn, failed, failed_statement);              // throws
+  if (failed) {
+    if (failed_name == kCommit.name) open_ = false;  // a COMMIT that fails ends the transaction
+    checked(conn, failed.release(), failed_name);    // throws
   }
-  if (!synced) {
-    PQclear(answer);
-    throw_connection_error(conn, "pipeline");
-  }
-  if (PQexitPipelineMode(conn) != 1) {
-    PQclear(answer);
-    throw_connection_error(conn, "pipeline");
-  }
+  if (!synced || PQexitPipelineMode(conn) != 1) throw_connection_error(conn, "pipeline");
   // COMMIT of a transaction an earlier error aborted answers ROLLBACK, not an error.
-  if (last == &kCommit && std::string_view(PQcmdStatus(answer)) == "ROLLBACK") {
-    PQclear(answer);
+  if (last == &kCommit && std::string_view(PQcmdStatus(answer.get())) == "ROLLBACK") {
     open_ = false;
     throw DbError(kCommit.name, "the transaction was rolled back by an earlier error", "25P02");
   }
-  return answer == nullptr ? Rows() : Rows(answer);
+  return answer ? Rows(answer.release()) : Rows();
 }
 
 void Tx::use_generic_plans() {
