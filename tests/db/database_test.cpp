@@ -47,6 +47,11 @@ void setup(const TestDatabase& t) {
   query_value(t.url(), "INSERT INTO public.items VALUES (1, 0), (2, 0)");
 }
 
+// Every item's n, in id order: "n1,n2".
+std::string all_n(const TestDatabase& t) {
+  return query_value(t.url(), "SELECT string_agg(n::text, ',' ORDER BY id) FROM public.items");
+}
+
 }  // namespace
 
 TEST_CASE("transact commits the unit of work and returns its result", "[db][database]") {
@@ -171,7 +176,7 @@ TEST_CASE("a deferred statement runs in order, with the next statement or the co
     return seen;
   };
   CHECK(db.transact_blocking(work) == 8);
-  CHECK(query_value(t.url(), "SELECT string_agg(n::text, ',' ORDER BY id) FROM public.items") == "8,3");
+  CHECK(all_n(t) == "8,3");
   // Counted like any statement.
   const auto text = metrics.render();
   CHECK(text.find("shopd_db_statement_seconds_count{statement=\"test.set_n\"} 2\n") != std::string::npos);
@@ -199,7 +204,7 @@ TEST_CASE("a deferred statement's error fails the transaction and nothing of it 
   } catch (const Conflict& e) {
     CHECK(e.statement() == "test.insert_duplicate");  // the first error, not the skipped ones
   }
-  CHECK(query_value(t.url(), "SELECT string_agg(n::text, ',' ORDER BY id) FROM public.items") == "0,0");
+  CHECK(all_n(t) == "0,0");
   // The connection is still good.
   auto one = [](Tx& tx) { return tx.query(kOne)[0].integer(0); };
   CHECK(db.transact_blocking(one) == 1);
@@ -258,7 +263,7 @@ TEST_CASE("rolling back to the savepoint undoes that part alone, deferred statem
     tx.release_savepoint();
   };
   db.transact_blocking(work);
-  CHECK(query_value(t.url(), "SELECT string_agg(n::text, ',' ORDER BY id) FROM public.items") == "1,1");
+  CHECK(all_n(t) == "1,1");
 }
 
 TEST_CASE("an unreachable database is Unavailable", "[db][database]") {

@@ -76,8 +76,6 @@ Tx::Tx(Connection& connection) : connection_(connection) {
   deferred_.push_back({kBegin, {}});
 }
 
-Tx::~Tx() = default;
-
 Rows Tx::run(const Statement& statement, std::span<const Param> params) {
   if (!deferred_.empty()) return send_deferred(&statement, params);
   Connection& c = connection_;

@@ -8,8 +8,9 @@
 // Private to infra/events: SQL fragments the outbox's statements share, and the Event a row makes.
 namespace shop::infra::events {
 
-// The channel the dispatcher LISTENs on. Publishing and replaying NOTIFY it; PostgreSQL delivers a
-// NOTIFY only when its transaction commits, and once per transaction however many were sent.
+// The channel the dispatcher LISTENs on. Publishing an event with a subscriber, and replaying,
+// NOTIFY it; PostgreSQL delivers a NOTIFY only when its transaction commits, and once per
+// transaction however many were sent.
 #define SHOP_WAKE_CHANNEL "shopd_events"
 #define SHOP_SQL_WAKE "pg_notify('" SHOP_WAKE_CHANNEL "', '')"
 

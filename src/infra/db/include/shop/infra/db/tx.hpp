@@ -18,7 +18,6 @@ struct Connection;
 class Tx {
  public:
   explicit Tx(Connection& connection);
-  ~Tx();
   Tx(const Tx&) = delete;
   Tx& operator=(const Tx&) = delete;
 
