@@ -252,6 +252,10 @@ TEST_CASE("a basket of 1,000 lines is reserved by a fixed handful of statements"
                   d.seller +
                   "', 'Item ' || i, 100, 2, now(), now()"
                   " FROM generate_series(1, 1000) AS i RETURNING 1");
+  // Ten of them limited: what the customer holds of those is read once, for all ten.
+  query_value(d.t.url(),
+              "WITH l AS (UPDATE catalog.products SET purchase_limit = 5 WHERE id IN"
+              " (SELECT id FROM catalog.products LIMIT 10) RETURNING 1) SELECT count(*) FROM l");
   std::vector<BasketLine> lines;
   std::istringstream ids(query_value(d.t.url(), "SELECT string_agg(id::text, ' ') FROM catalog.products"));
   for (std::string id; ids >> id;) lines.push_back({id, 1});
@@ -263,7 +267,7 @@ TEST_CASE("a basket of 1,000 lines is reserved by a fixed handful of statements"
   CHECK(reserved->lines.size() == 1000);
   CHECK(d.count("SELECT sum(reserved) FROM catalog.products") == 1000);
   const auto text = metrics.render();
-  for (const char* statement : {"catalog.claim_reservation", "catalog.lock_basket", "catalog.judge_basket",
+  for (const char* statement : {"catalog.claim_reservation", "catalog.lock_basket", "catalog.held_by_customer",
                                 "catalog.take_basket", "events.publish"}) {
     INFO(statement);
     CHECK_THAT(text, Catch::Contains(

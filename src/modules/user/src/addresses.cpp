@@ -20,6 +20,10 @@ constexpr Statement kListAddresses{
     "users.list_addresses",
     "SELECT id, recipient_ct, phone_ct, zip_code_ct, line1_ct, line2_ct, is_default, created_at"
     " FROM users.addresses WHERE user_id = $1 ORDER BY created_at, id"};
+constexpr Statement kFindAddress{
+    "users.find_address",
+    "SELECT id, recipient_ct, phone_ct, zip_code_ct, line1_ct, line2_ct, is_default, created_at"
+    " FROM users.addresses WHERE user_id = $1 AND id = $2"};
 // Serializes a user's address changes, so the limit and the single default hold under concurrency.
 constexpr Statement kLockAccount{"users.lock_account_for_addresses",
                                  "SELECT 1 FROM users.accounts WHERE id = $1 FOR UPDATE"};
@@ -92,23 +96,37 @@ boost::json::object to_json(const Address& a) {
           {"created_at", infra::clock::format_rfc3339(a.created_at)}};
 }
 
+namespace {
+
+// An address from its row (the columns of kListAddresses), opened.
+Address address_from_row(const UserContext& ctx, const infra::db::Row& row) {
+  const std::string id = row.string(0);
+  const auto opened = [&](int c, std::string_view field) {
+    return open(ctx.cipher, row.bytes(c), column(field), id);
+  };
+  return {.id = id,
+          .recipient = opened(1, "recipient"),
+          .phone = opened(2, "phone"),
+          .zip_code = opened(3, "zip_code"),
+          .line1 = opened(4, "line1"),
+          .line2 = open_optional(ctx.cipher, row.optional_bytes(5), column("line2"), id),
+          .is_default = row.boolean(6),
+          .created_at = row.time(7)};
+}
+
+}  // namespace
+
 std::vector<Address> list_addresses(const UserContext& ctx, Tx& tx, const std::string& user_id) {
   std::vector<Address> out;
-  for (const auto row : tx.query(kListAddresses, user_id)) {
-    const std::string id = row.string(0);
-    const auto opened = [&](int c, std::string_view field) {
-      return open(ctx.cipher, row.bytes(c), column(field), id);
-    };
-    out.push_back({.id = id,
-                   .recipient = opened(1, "recipient"),
-                   .phone = opened(2, "phone"),
-                   .zip_code = opened(3, "zip_code"),
-                   .line1 = opened(4, "line1"),
-                   .line2 = open_optional(ctx.cipher, row.optional_bytes(5), column("line2"), id),
-                   .is_default = row.boolean(6),
-                   .created_at = row.time(7)});
-  }
+  for (const auto row : tx.query(kListAddresses, user_id)) out.push_back(address_from_row(ctx, row));
   return out;
+}
+
+std::optional<Address> find_address(const UserContext& ctx, Tx& tx, const std::string& user_id,
+                                    const std::string& address_id) {
+  const auto row = tx.query(kFindAddress, user_id, address_id).first();
+  if (!row) return std::nullopt;
+  return address_from_row(ctx, *row);
 }
 
 boost::asio::awaitable<std::vector<Address>> list_addresses(UserContext& ctx, std::string user_id) {
@@ -142,13 +160,11 @@ boost::asio::awaitable<infra::domain::Outcome<Address, AddressRefused>> change_a
   if (!is_uuid(address_id)) co_return fail(AddressRefused::kNotFound);
   auto update = [&](Tx& tx) -> infra::domain::Outcome<Address, AddressRefused> {
     tx.query(kLockAccount, user_id);
-    for (auto a : list_addresses(ctx, tx, user_id)) {
-      if (a.id != address_id) continue;
-      apply(fields, a);
-      store(ctx, tx, user_id, a, false);
-      return a;
-    }
-    return fail(AddressRefused::kNotFound);
+    auto a = find_address(ctx, tx, user_id, address_id);
+    if (!a) return fail(AddressRefused::kNotFound);
+    apply(fields, *a);
+    store(ctx, tx, user_id, *a, false);
+    return *a;
   };
   co_return co_await ctx.db.transact(update);
 }

@@ -34,6 +34,9 @@ struct AddressFields {
 };
 
 std::vector<Address> list_addresses(const UserContext& ctx, infra::db::Tx& tx, const std::string& user_id);
+// One of the user's addresses (nullopt: the user has no such address).
+std::optional<Address> find_address(const UserContext& ctx, infra::db::Tx& tx, const std::string& user_id,
+                                    const std::string& address_id);
 boost::asio::awaitable<std::vector<Address>> list_addresses(UserContext& ctx, std::string user_id);
 
 enum class AddressRefused { kLimitReached, kNotFound };

@@ -24,10 +24,10 @@ class Directory final : public UserDirectory {
 
   std::optional<ShippingAddress> shipping_address(infra::db::Tx& tx, AddressRef ref) const override {
     if (!is_uuid(ref.user_id) || !is_uuid(ref.address_id)) return std::nullopt;
-    for (auto& a : list_addresses(ctx_, tx, std::string(ref.user_id))) {
-      if (a.id == ref.address_id) return ShippingAddress{a.recipient, a.phone, a.zip_code, a.line1, a.line2};
-    }
-    return std::nullopt;
+    auto a = find_address(ctx_, tx, std::string(ref.user_id), std::string(ref.address_id));
+    if (!a) return std::nullopt;
+    return ShippingAddress{std::move(a->recipient), std::move(a->phone), std::move(a->zip_code),
+                           std::move(a->line1), std::move(a->line2)};
   }
 
   std::optional<Contact> contact(infra::db::Tx& tx, std::string_view user_id) const override {
