@@ -111,6 +111,8 @@ std::vector<Order> with_lines(const OrderContext& ctx, Tx& tx, const Rows& rows,
     index.emplace(ids.back(), orders.size() - 1);
   }
   if (orders.empty()) return orders;
+  // The lines are looked up by the orders' ids, an array: planned anew on every call otherwise.
+  tx.use_generic_plans();
   const auto lines = only_seller ? tx.query(kSellerLines, ids, *only_seller) : tx.query(kLines, ids);
   for (const auto line : lines) {
     orders[index.find(line.text(0))->second].items.push_back(
