@@ -102,7 +102,8 @@ Application::Application(AppConfig config, infra::crypto::KeyRing keys)
       catalog_(catalog::make_catalog_module({db_, clock_, config_.catalog, &metrics_})),
       orders_(order::make_order_module({db_, clock_, keys_, catalog_->catalog(), users_->directory(),
                                         idempotency_, &metrics_, config_.orders})),
-      payments_(payment::make_payment_module({db_, clock_, orders_->orders(), &metrics_, config_.payments})),
+      payments_(payment::make_payment_module(
+          {db_, clock_, orders_->orders(), idempotency_, &metrics_, config_.payments})),
       wishlist_(wishlist::make_wishlist_module(
           {db_, clock_, catalog_->catalog(), orders_->orders(), idempotency_, config_.wishlist})) {
   register_pool_metrics(metrics_, db_);

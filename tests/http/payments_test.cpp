@@ -188,6 +188,51 @@ TEST_CASE("duplicate confirms at the same moment charge once", "[http][payments]
   CHECK(query_value(shop.db().url(), "SELECT count(*) FROM payments.payments") == "1");
 }
 
+TEST_CASE(
+    "an Idempotency-Key on confirm replays the first answer, and refuses another body or a running twin",
+    "[http][payments]") {
+  PgStandinProcess pg;
+  // Reconciliation must not settle the hang- payment before its confirm has given up (about 1.3 s).
+  Shop shop(gateway_env(pg, {{"SHOPD_RECONCILE_AFTER", "5s"}}));
+  const auto& customer = shop.customer();
+  const auto tea = id_of(create_product(shop, shop.seller(), {{"price", 1000}, {"stock", 5}}));
+  const auto [order, total] = order_of(shop, customer, tea);
+  const shop::test::HeaderList key{{"Idempotency-Key", "confirm-1"}};
+  const auto first = confirm(shop.server(), customer, order, "pay-keyed", total, key);
+  REQUIRE(first.status == 200);
+  const auto again = confirm(shop.server(), customer, order, "pay-keyed", total, key);
+  CHECK(again.status == 200);
+  CHECK(again.body == first.body);
+  CHECK(again.header("Idempotent-Replayed") == "true");
+  CHECK(pg.record_of("pay-keyed").at("confirm_requests") == 1);
+  expect_problem(confirm(shop.server(), customer, order, "pay-other", total, key), 422,
+                 "idempotency_key_reused");
+  expect_problem(
+      confirm(shop.server(), customer, order, "pay-keyed", total, {{"Idempotency-Key", "bad key"}}), 400,
+      "idempotency_key_required");
+
+  // While the first request with a key waits on the gateway, its twin is told to come back.
+  const auto [slow, slow_total] = order_of(shop, customer, tea, 2);
+  const shop::test::HeaderList slow_key{{"Idempotency-Key", "confirm-slow"}};
+  HttpResponse pending;
+  std::thread first_try(
+      [&] { pending = confirm(shop.server(), customer, slow, "hang-keyed", slow_total, slow_key); });
+  REQUIRE(eventually(
+      [&] {
+        return query_value(shop.db().url(),
+                           "SELECT count(*) FROM shopd.idempotency_keys WHERE key = 'confirm-slow'") == "1";
+      },
+      5s));
+  const auto twin = confirm(shop.server(), customer, slow, "hang-keyed", slow_total, slow_key);
+  first_try.join();
+  expect_problem(twin, 409, "idempotency_key_in_use");
+  CHECK(twin.header("Retry-After"));
+  REQUIRE(pending.status == 202);
+  const auto replay = confirm(shop.server(), customer, slow, "hang-keyed", slow_total, slow_key);
+  CHECK(replay.status == 202);
+  CHECK(replay.body == pending.body);
+}
+
 TEST_CASE("shopd killed between the gateway's DONE and its own commit recovers to paid with one charge",
           "[http][payments][slow]") {
   PgStandinProcess pg;

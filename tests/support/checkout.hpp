@@ -44,9 +44,10 @@ inline std::pair<std::string, std::int64_t> order_of(const Shop& shop, const Sig
 }
 
 inline HttpResponse confirm(const ShopServer& server, const SignedIn& who, const std::string& order,
-                            const std::string& key, std::int64_t amount) {
+                            const std::string& key, std::int64_t amount, const HeaderList& headers = {}) {
   return server.call("POST", "/payments/confirm",
-                     {{"order_id", order}, {"payment_key", key}, {"amount", amount}}, who.access_token);
+                     {{"order_id", order}, {"payment_key", key}, {"amount", amount}}, who.access_token,
+                     headers);
 }
 
 inline std::string order_status(const Shop& shop, const std::string& order) {

@@ -12,6 +12,7 @@ struct PaymentContext {
       : db(deps.db),
         clock(deps.clock),
         orders(deps.orders),
+        idempotency(deps.idempotency),
         options(deps.options),
         gateway(deps.options, deps.clock, deps.metrics),
         refunds_done(counter(deps.metrics, "refunded")),
@@ -20,6 +21,7 @@ struct PaymentContext {
   infra::db::Database& db;
   const infra::clock::Clock& clock;
   const order::Orders& orders;
+  const infra::idempotency::IdempotencyKeys& idempotency;
   PaymentOptions options;
   Gateway gateway;
   infra::metrics::Counter* refunds_done;

@@ -9,11 +9,18 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+
 namespace shop::payment {
 namespace {
 
 namespace http = infra::http;
 using Reason = ConfirmRefused::Reason;
+
+// An Idempotency-Key whose confirm has not answered for this long was abandoned by a process that
+// died: far longer than a confirm can take with the gateway's retries (some 12 s by default).
+// Running it again is safe, since the payment key's own record stops a second charge.
+constexpr std::chrono::seconds kConfirmAbandonedAfter{120};
 
 // Gateway payment keys: what the widget hands the client, safe in a URL path.
 bool is_payment_key(std::string_view key) {
@@ -63,10 +70,13 @@ boost::asio::awaitable<http::Response> confirm_route(PaymentContext& ctx, http::
                          .value_or(""),
       .amount = in.root().integer("amount", 1, 100'000'000'000).value_or(0)};
   in.finish();
-  const auto paid = co_await confirm_payment(ctx, std::move(confirm));
-  if (!paid) throw to_problem(paid.error());
-  // A key confirmed before answers as its payment stands now: completed, or refunded since.
-  co_return http::json_response(paid->status == PaymentStatus::kPending ? 202 : 200, to_json(*paid));
+  co_return co_await ctx.idempotency.run_spanning(
+      req, req.caller->id, kConfirmAbandonedAfter, [&]() -> boost::asio::awaitable<http::Response> {
+        const auto paid = co_await confirm_payment(ctx, std::move(confirm));
+        if (!paid) co_return to_problem(paid.error()).to_response();
+        // A key confirmed before answers as its payment stands now: completed, or refunded since.
+        co_return http::json_response(paid->status == PaymentStatus::kPending ? 202 : 200, to_json(*paid));
+      });
 }
 
 boost::asio::awaitable<http::Response> get_route(PaymentContext& ctx, http::Request& req) {

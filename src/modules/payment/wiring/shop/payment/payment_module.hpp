@@ -8,6 +8,7 @@
 #include "shop/infra/events/subscription.hpp"
 #include "shop/infra/http/router.hpp"
 #include "shop/infra/http_client/gateway_caller.hpp"
+#include "shop/infra/idempotency/idempotency_keys.hpp"
 #include "shop/infra/metrics/registry.hpp"
 #include "shop/infra/scheduler/scheduler.hpp"
 
@@ -41,6 +42,7 @@ struct PaymentDeps {
   infra::db::Database& db;
   const infra::clock::Clock& clock;
   const order::Orders& orders;
+  const infra::idempotency::IdempotencyKeys& idempotency;
   infra::metrics::Registry* metrics;
   PaymentOptions options;
 };

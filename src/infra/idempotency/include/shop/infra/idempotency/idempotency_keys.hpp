@@ -6,6 +6,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -25,6 +26,11 @@ class Registry;
 // meet on the key's row: the second waits for the first to commit and then answers its response, so
 // there is one effect and both callers see the same answer. Work that throws rolls back and stores
 // nothing, so a retry runs again. Keys are kept at least 24 hours, then purged by a job.
+//
+// Work that cannot be one transaction, because it calls another system between two of its own
+// (POST /payments/confirm), runs under run_spanning(): the key is claimed in a transaction before
+// the work and its response stored in another after it. A request that finds its key claimed but
+// not yet answered is `409 idempotency_key_in_use` with Retry-After: its first is still running.
 namespace shop::infra::idempotency {
 
 class IdempotencyKeys {
@@ -39,6 +45,17 @@ class IdempotencyKeys {
   using Work = std::function<http::Response(db::Tx&)>;
   boost::asio::awaitable<http::Response> run(const http::Request& request, std::string owner,
                                              Work work) const;
+
+  // The same for work that spans transactions, with the key optional: without the header the work
+  // just runs. A 5xx response or a throw releases the key instead of storing anything, since it
+  // asks the client to try again. A claim left unanswered for `abandoned_after` (its process died
+  // mid-work) is taken over by the next request with the key, so the work must be safe to run again
+  // after a crash, and `abandoned_after` longer than the work can take. Throws Problem 409 while the
+  // first request with the key is still running.
+  using SpanningWork = std::function<boost::asio::awaitable<http::Response>()>;
+  boost::asio::awaitable<http::Response> run_spanning(const http::Request& request, std::string owner,
+                                                      std::chrono::seconds abandoned_after,
+                                                      SpanningWork work) const;
 
   // Deletes keys older than `cutoff`, a batch at a time; returns how many.
   std::int64_t purge(db::Tx& tx, clock::TimePoint cutoff) const;
