@@ -18,14 +18,6 @@ using infra::domain::Done;
 using infra::domain::fail;
 using infra::domain::Outcome;
 
-// Claims the order id first: a concurrent reserve of the same order waits here and then finds the
-// reservation made, so each order reserves once.
-constexpr Statement kClaim{
-    "catalog.claim_reservation",
-    "INSERT INTO catalog.reservations (order_id, customer_id, status, created_at,"
-    " updated_at) VALUES ($1, $2, 'reserved', $3, $3) ON CONFLICT (order_id) DO NOTHING"};
-constexpr Statement kUnclaim{"catalog.unclaim_reservation",
-                             "DELETE FROM catalog.reservations WHERE order_id = $1"};
 // Locks the basket's products in id order and reads them as they are once locked: under READ
 // COMMITTED a row this waited for is returned as its locker committed it, so deleted, sale_opens_at,
 // the stock and the limit are current.
@@ -41,11 +33,16 @@ constexpr Statement kHeldByCustomer{
     " JOIN catalog.reservation_lines l ON l.order_id = r.order_id"
     " WHERE r.customer_id = $2 AND r.status IN ('reserved', 'sold') AND l.product_id = ANY($1::uuid[])"
     " GROUP BY l.product_id"};
+// Creates the reservation with its lines and takes their stock, unless the order was reserved before
+// (then it takes nothing). The products are locked and judged by then, so each line is taken.
 constexpr Statement kTakeBasket{
     "catalog.take_basket",
-    "WITH taken AS ("
+    "WITH claimed AS ("
+    "  INSERT INTO catalog.reservations (order_id, customer_id, status, created_at, updated_at)"
+    "  VALUES ($1, $4, 'reserved', $5, $5) ON CONFLICT (order_id) DO NOTHING RETURNING order_id),"
+    " taken AS ("
     "  UPDATE catalog.products p SET reserved = p.reserved + b.quantity"
-    "  FROM unnest($2::uuid[], $3::bigint[]) AS b(id, quantity)"
+    "  FROM claimed, unnest($2::uuid[], $3::bigint[]) AS b(id, quantity)"
     "  WHERE p.id = b.id AND p.deleted_at IS NULL AND p.on_hand - p.reserved >= b.quantity"
     "  RETURNING p.id, p.name, p.price, p.seller_id, b.quantity)"
     " INSERT INTO catalog.reservation_lines (order_id, product_id, quantity, name, unit_price, seller_id)"
@@ -221,18 +218,19 @@ Outcome<Reservation, ReserveRefused> reserve(const CatalogContext& ctx, Tx& tx,
   const auto basket = merge_lines(request.lines);
   const auto now = ctx.clock.now();
 
-  if (tx.exec(kClaim, request.order_id, request.customer_id, now) == 0) {
-    return *find_reservation(tx, request.order_id);  // reserved before: answered as it was
-  }
+  // A refused basket may be that of an order reserved before, by a twin that committed while this
+  // one waited for the products' locks: that order is answered as it was reserved.
+  auto refuse = [&](ReserveRefused refused) -> Outcome<Reservation, ReserveRefused> {
+    if (auto before = find_reservation(tx, request.order_id)) return *std::move(before);
+    return fail(std::move(refused));
+  };
   // An id that is no UUID is no product; the first such line may come before any other failure.
   std::vector<std::string> ids;
   std::vector<std::int64_t> quantities;
   for (const auto& line : basket) {
     if (!infra::domain::is_uuid(line.product_id)) {
-      tx.exec(kUnclaim, request.order_id);
-      return fail(ReserveRefused{.reason = ReserveError::kProductNotFound,
-                                 .product_id = line.product_id,
-                                 .requested = line.quantity});
+      return refuse(ReserveRefused{
+          .reason = ReserveError::kProductNotFound, .product_id = line.product_id, .requested = line.quantity});
     }
     ids.push_back(line.product_id);
     quantities.push_back(line.quantity);
@@ -245,14 +243,12 @@ Outcome<Reservation, ReserveRefused> reserve(const CatalogContext& ctx, Tx& tx,
   for (const auto& line : basket) {
     const auto found = locked.find(line.product_id);
     const auto* product = found == locked.end() ? nullptr : &found->second;
-    if (auto refused = refusal(line, product, now)) {
-      tx.exec(kUnclaim, request.order_id);
-      return fail(std::move(*refused));
-    }
+    if (auto refused = refusal(line, product, now)) return refuse(std::move(*refused));
     reservation.lines.push_back(
         {line.product_id, product->seller_id, product->name, product->price, line.quantity});
   }
-  const auto taken = tx.exec(kTakeBasket, request.order_id, ids, quantities);
+  const auto taken = tx.exec(kTakeBasket, request.order_id, ids, quantities, request.customer_id, now);
+  if (taken == 0) return *find_reservation(tx, request.order_id);  // reserved before: answered as it was
   // The rows are locked and were judged sufficient: a shortfall here is a bug, and throwing rolls
   // the caller's transaction back rather than reserving part of the basket.
   if (taken != static_cast<std::int64_t>(basket.size()))
