@@ -267,8 +267,8 @@ TEST_CASE("a basket of 1,000 lines is reserved by a fixed handful of statements"
   CHECK(reserved->lines.size() == 1000);
   CHECK(d.count("SELECT sum(reserved) FROM catalog.products") == 1000);
   const auto text = metrics.render();
-  for (const char* statement : {"catalog.lock_basket",
-                                "catalog.held_by_customer", "catalog.take_basket", "events.publish"}) {
+  for (const char* statement :
+       {"catalog.lock_basket", "catalog.held_by_customer", "catalog.take_basket", "events.publish"}) {
     INFO(statement);
     CHECK_THAT(text, Catch::Contains(
                          fmt::format("shopd_db_statement_seconds_count{{statement=\"{}\"}} 1\n", statement)));

@@ -1,10 +1,9 @@
 #pragma once
 
-#include "support/shopd_process.hpp"
+#include "support/child_process.hpp"
 
 #include <boost/json/object.hpp>
 
-#include <sys/types.h>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -26,9 +25,6 @@ class PgStandinProcess {
  public:
   // Starts it and waits for its "listening" line; throws with its log if it exits first.
   explicit PgStandinProcess(std::string secret_key = "test_sk_pg_standin");
-  ~PgStandinProcess();  // SIGKILL if still running
-  PgStandinProcess(const PgStandinProcess&) = delete;
-  PgStandinProcess& operator=(const PgStandinProcess&) = delete;
 
   std::uint16_t port() const { return port_; }
   std::string url() const;  // "http://127.0.0.1:PORT"
@@ -43,16 +39,16 @@ class PgStandinProcess {
   // record()'s entry for one paymentKey; throws if the gateway never saw it.
   boost::json::object record_of(std::string_view payment_key) const;
 
-  void signal(int sig);
+  void signal(int sig) { process_.signal(sig); }
   // Exit code, or nullopt if still running after `timeout`.
-  std::optional<int> wait_for_exit(std::chrono::milliseconds timeout);
-  std::string log() const;
+  std::optional<int> wait_for_exit(std::chrono::milliseconds timeout) {
+    return process_.wait_for_exit(timeout);
+  }
+  std::string log() const { return process_.log(); }
 
  private:
   std::string secret_key_;
-  std::string log_path_;
-  pid_t pid_ = -1;
-  std::optional<int> exit_code_;
+  ChildProcess process_;  // SIGKILLed when destroyed if still running
   std::uint16_t port_ = 0;
 };
 

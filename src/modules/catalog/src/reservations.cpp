@@ -229,8 +229,9 @@ Outcome<Reservation, ReserveRefused> reserve(const CatalogContext& ctx, Tx& tx,
   std::vector<std::int64_t> quantities;
   for (const auto& line : basket) {
     if (!infra::domain::is_uuid(line.product_id)) {
-      return refuse(ReserveRefused{
-          .reason = ReserveError::kProductNotFound, .product_id = line.product_id, .requested = line.quantity});
+      return refuse(ReserveRefused{.reason = ReserveError::kProductNotFound,
+                                   .product_id = line.product_id,
+                                   .requested = line.quantity});
     }
     ids.push_back(line.product_id);
     quantities.push_back(line.quantity);
