@@ -56,7 +56,8 @@ TEST_CASE("the database refuses a product that breaks a rule, on insert and on u
                       Contains("check constraint"));
   }
   CHECK(query_value(t.url(), "SELECT count(*) FROM catalog.products") == "1");
-  CHECK(query_value(t.url(), "SELECT name || price || category FROM catalog.products") == "Tea1000tea-leaves");
+  CHECK(query_value(t.url(), "SELECT name || price || category FROM catalog.products") ==
+        "Tea1000tea-leaves");
 }
 
 TEST_CASE("the database refuses a stock change that reserves more than is on hand", "[db][catalog]") {
