@@ -12,7 +12,9 @@
 #                               SHOPD_GATEWAY_* settings for it; before bench_start_shopd
 #   bench_seed_orders PRODUCTS  (shopd running) the demo customer signed in with an address, PRODUCTS
 #                               products in stock, and $SHOP_TMP/order.lua, the start of a wrk script
-#                               placing orders as that customer
+#                               placing orders as that customer; for pgbench scripts, table
+#                               public.bench_products (n 1..PRODUCTS, id) and BENCH_CUSTOMER_ID,
+#                               BENCH_SELLER_ID
 #   bench_wrk KEY LABEL [WRK_ARGS...] URL
 #                               one wrk run (-t, -c and -d from the environment unless WRK_ARGS say)
 #   bench_wrk_run KEY [WRK_ARGS...] URL, then bench_wrk_record KEY LABEL
@@ -21,6 +23,8 @@
 #   bench_wrk_stats KEY         a run's figures, for a script recording its own row
 #   bench_pgbench KEY LABEL select|tpcb
 #                               pgbench -S, or TPC-B-like, -M prepared on a database of its own
+#   bench_pgbench KEY LABEL script FILE [-D NAME=VALUE]...
+#                               pgbench script FILE, -M prepared, on database shopd
 #   bench_psql PSQL_ARGS...     psql on database shopd of the run's cluster, stopping at the first error
 #   bench_row KEY LABEL UNIT RATE [P50_MS P99_MS ERRORS CPU_US]
 #                               a row measured by something else (a bench program)
@@ -58,6 +62,8 @@ BENCH_TRIVIAL=
 BENCH_IO_THREADS=
 BENCH_LOAD_BEFORE=
 BENCH_PGBENCH_READY=
+BENCH_CUSTOMER_ID=
+BENCH_SELLER_ID=
 BENCH_WRK_USED=
 declare -a BENCH_PIDS=() BENCH_KEYS=()
 declare -A BENCH_PROC_NAME=() BENCH_PROC_LOG=()
@@ -225,8 +231,13 @@ SELECT gen_random_uuid(), (SELECT id FROM users.accounts WHERE username = 'demo_
        1000 + i, 100000000, now(), now()
 FROM generate_series(1, :n) AS i;
 ANALYZE catalog.products;
+CREATE TABLE public.bench_products AS
+SELECT row_number() OVER (ORDER BY id) AS n, id FROM catalog.products WHERE name LIKE 'Bench item %';
+ALTER TABLE public.bench_products ADD PRIMARY KEY (n);
 SQL
   bench_psql -Atq -c "SELECT id FROM catalog.products WHERE name LIKE 'Bench item %'" >"$SHOP_TMP/ids"
+  BENCH_CUSTOMER_ID=$(bench_psql -Atq -c "SELECT id FROM users.accounts WHERE username = 'demo_customer'")
+  BENCH_SELLER_ID=$(bench_psql -Atq -c "SELECT id FROM users.accounts WHERE username = 'demo_seller'")
 
   cat >"$SHOP_TMP/order.lua" <<LUA
 ids = {}
@@ -360,14 +371,15 @@ bench_statements() {
 }
 
 bench_pgbench() {
-  local key=$1 label=$2 mode=$3 out prefix before
+  local key=$1 label=$2 mode=$3 db=pgbench out prefix before
   local -a pg=(-h 127.0.0.1 -p "$SHOP_PG_PORT" -U postgres) script=()
   case $mode in
     select) script=(-S) ;;
     tpcb) ;;
-    *) shop_die "bench_pgbench: mode is select or tpcb, not '$mode'" ;;
+    script) db=shopd script=(-f "${@:4}") ;;
+    *) shop_die "bench_pgbench: mode is select, tpcb or script, not '$mode'" ;;
   esac
-  if [[ -z $BENCH_PGBENCH_READY ]]; then
+  if [[ $db == pgbench && -z $BENCH_PGBENCH_READY ]]; then
     "$SHOP_PGBIN/createdb" "${pg[@]}" pgbench
     "$SHOP_PGBIN/pgbench" "${pg[@]}" -i -s "$BENCH_PG_SCALE" -q pgbench \
       >"$SHOP_TMP/pgbench-init.log" 2>&1 ||
@@ -380,7 +392,7 @@ bench_pgbench() {
   before=$(bench_cpu_ticks)
   # One transaction in ten logged: enough for p50/p99 without the logging costing throughput.
   "$SHOP_PGBIN/pgbench" "${pg[@]}" "${script[@]}" -M prepared -c "$BENCH_PG_CLIENTS" -j 2 \
-    -T "$BENCH_SECONDS" -l --sampling-rate=0.1 --log-prefix="$prefix" pgbench >"$out" 2>&1 ||
+    -T "$BENCH_SECONDS" -l --sampling-rate=0.1 --log-prefix="$prefix" "$db" >"$out" 2>&1 ||
     { cat "$out" >&2; shop_die "pgbench failed for $key"; }
   local ticks tps transactions p50 p99 cpu
   ticks=$(($(bench_cpu_ticks) - before))

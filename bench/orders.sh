@@ -4,6 +4,8 @@
 #   BENCH_PRODUCTS) and all on one hot product. Each is a transaction with the Idempotency-Key
 #   claim, the stock reservation, the order, its lines and OrderPlaced in the outbox.
 #   Target: on distinct products at least 0.5 of TPC-B's transactions/s (issue 11).
+# - the floor under that target: bench/order_floor.sql in pgbench, the five writes a one-line order
+#   must make and nothing else (no HTTP, no shopd), as a reference beside TPC-B.
 # - one client placing 1,000-line orders: p50 and p99. Target: p50 under 50 ms (issue 11).
 # Informational: exits 0 unless something broke.
 # Usage: bench/orders.sh
@@ -40,6 +42,8 @@ LUA
 
 measure() {
   bench_pgbench tpcb "pgbench TPC-B-like" tpcb
+  bench_pgbench floor "pgbench order_floor.sql, 5 writes" script bench/order_floor.sql \
+    -D products="$products" -D customer="$BENCH_CUSTOMER_ID" -D seller="$BENCH_SELLER_ID"
   BENCH_ORDER_MODE=distinct bench_wrk distinct "POST /orders, 1 line, distinct products" \
     -s "$SHOP_TMP/orders.lua" "$BENCH_SHOPD"
   BENCH_ORDER_MODE=hot bench_wrk hot "POST /orders, 1 line, one hot product" \
@@ -51,5 +55,6 @@ bench_repeat measure
 
 bench_target distinct tpcb 0.5
 bench_compare hot tpcb
-bench_table tpcb
+bench_compare floor tpcb
+bench_table tpcb floor
 echo "1,000-line orders: target p50 under 50 ms (the p50 column of the 'big' row)."
