@@ -1,6 +1,7 @@
-// The references that migration 0014 checks once per statement instead of with foreign keys: a line
-// needs its parents, a parent that lines refer to stays (or takes its lines with it), and no key
-// of either side changes.
+// The references of lines without foreign keys: an order's lines (migration 0014, checked once per
+// statement) need their order and go with it; a reservation's lines (migration 0016, an array in its
+// row) are one per product with a positive quantity, and keep the products they hold. No key of
+// either side changes.
 #include "support/project_migrations.hpp"
 #include "support/test_database.hpp"
 
@@ -24,17 +25,14 @@ std::string insert_product(const std::string& id) {
          id + "', gen_random_uuid(), 'Tea', '', 1000, 10, now(), now());";
 }
 
-std::string insert_reservation(const std::string& order) {
-  return "INSERT INTO catalog.reservations (order_id, customer_id, status, created_at, updated_at) "
-         "VALUES ('" +
-         order + "', gen_random_uuid(), 'reserved', now(), now());";
-}
-
-// One line per product, in one statement.
-std::string insert_lines(const std::string& order, const std::string& products) {
-  return "INSERT INTO catalog.reservation_lines (order_id, product_id, quantity, name, unit_price, "
-         "seller_id) SELECT '" +
-         order + "', p, 1, 'Tea', 1000, gen_random_uuid() FROM unnest('{" + products + "}'::uuid[]) p;";
+// A reservation of `quantity` units of each of `products` (a comma-separated list, repeats kept).
+std::string insert_reservation(const std::string& order, const std::string& products, int quantity = 1) {
+  return "INSERT INTO catalog.reservations (order_id, customer_id, status, created_at, updated_at, lines) "
+         "SELECT '" +
+         order + "', gen_random_uuid(), 'reserved', now(), now(), coalesce(array_agg(ROW(p, " +
+         std::to_string(quantity) +
+         ", 'Tea', 1000, gen_random_uuid())::catalog.reserved_line), '{}') FROM unnest('{" + products +
+         "}'::uuid[]) p;";
 }
 
 std::string insert_order(const std::string& id) {
@@ -52,38 +50,37 @@ std::string insert_order_lines(const std::string& order, int count) {
 
 }  // namespace
 
-TEST_CASE("a reservation line needs its product and its reservation, checked for the whole statement",
+TEST_CASE("a reservation has at least one line, one per product, each for a positive quantity",
           "[db][catalog]") {
   TestDatabase t;
   shop::test::apply_project_migrations(t.url());
-  query_value(t.url(), insert_product(kProduct) + insert_product(kOther) + insert_reservation(kOrder));
+  const std::string both = std::string(kProduct) + "," + kOther;
 
-  // One missing product among present ones fails the statement, and none of its lines stay.
-  CHECK_THROWS_WITH(query_value(t.url(), insert_lines(kOrder, std::string(kProduct) + "," + kOther +
-                                                                  ",00000000-0000-4000-8000-00000000dead")),
-                    Contains("catalog.products"));
-  CHECK(query_value(t.url(), "SELECT count(*) FROM catalog.reservation_lines") == "0");
-  CHECK_THROWS_WITH(query_value(t.url(), insert_lines("00000000-0000-4000-8000-0000000000b2", kProduct)),
-                    Contains("catalog.reservations"));
+  CHECK_THROWS_WITH(query_value(t.url(), insert_reservation(kOrder, "")), Contains("reserved_lines"));
+  CHECK_THROWS_WITH(query_value(t.url(), insert_reservation(kOrder, both + "," + kProduct)),
+                    Contains("reserved_lines"));
+  CHECK_THROWS_WITH(query_value(t.url(), insert_reservation(kOrder, both, 0)), Contains("reserved_lines"));
+  CHECK(query_value(t.url(), "SELECT count(*) FROM catalog.reservations") == "0");
 
-  query_value(t.url(), insert_lines(kOrder, std::string(kProduct) + "," + kOther));
-  CHECK(query_value(t.url(), "SELECT count(*) FROM catalog.reservation_lines") == "2");
+  query_value(t.url(), insert_reservation(kOrder, both));
+  CHECK(query_value(t.url(), "SELECT sum(l.quantity) FROM catalog.reservations r, unnest(r.lines) AS l") ==
+        "2");
+  CHECK_THROWS_WITH(query_value(t.url(), "UPDATE catalog.reservations SET lines = '{}'"),
+                    Contains("reserved_lines"));
 }
 
-TEST_CASE("a product or a reservation that lines refer to cannot be deleted or re-keyed", "[db][catalog]") {
+TEST_CASE("a product that a reservation holds cannot be deleted, and no key changes", "[db][catalog]") {
   TestDatabase t;
   shop::test::apply_project_migrations(t.url());
-  query_value(t.url(), insert_product(kProduct) + insert_product(kOther) + insert_reservation(kOrder) +
-                           insert_lines(kOrder, kProduct));
+  query_value(t.url(),
+              insert_product(kProduct) + insert_product(kOther) + insert_reservation(kOrder, kProduct));
 
   CHECK_THROWS_WITH(query_value(t.url(), "DELETE FROM catalog.products"), Contains("still referred to"));
-  CHECK_THROWS_WITH(query_value(t.url(), "DELETE FROM catalog.reservations"), Contains("still referred to"));
   CHECK(query_value(t.url(), "SELECT count(*) FROM catalog.products") == "2");
   CHECK_THROWS_WITH(query_value(t.url(), "UPDATE catalog.products SET id = gen_random_uuid()"),
                     Contains("never changes"));
-  CHECK_THROWS_WITH(
-      query_value(t.url(), std::string("UPDATE catalog.reservation_lines SET product_id = '") + kOther + "'"),
-      Contains("never changes"));
+  CHECK_THROWS_WITH(query_value(t.url(), "UPDATE catalog.reservations SET order_id = gen_random_uuid()"),
+                    Contains("never changes"));
   // What nothing refers to goes; a product's other columns change as ever.
   query_value(t.url(), std::string("DELETE FROM catalog.products WHERE id = '") + kOther + "'");
   query_value(t.url(), "UPDATE catalog.products SET on_hand = 5");

@@ -86,7 +86,7 @@ void in_parallel(int n, int threads, Work work) {
 void expect_stock_agrees(const Shop& shop) {
   CHECK(count(shop,
               "SELECT count(*) FROM catalog.products p WHERE p.reserved <> COALESCE((SELECT sum(l.quantity)"
-              " FROM catalog.reservation_lines l JOIN catalog.reservations r ON r.order_id = l.order_id"
+              " FROM catalog.reservations r, unnest(r.lines) AS l"
               " WHERE l.product_id = p.id AND r.status = 'reserved'), 0)") == 0);
   CHECK(count(shop,
               "SELECT count(*) FROM orders.orders o JOIN catalog.reservations r ON r.order_id = o.id"

@@ -29,49 +29,49 @@ constexpr Statement kLockBasket{
 // the lock: it sees every basket of theirs committed while this one waited for the rows.
 constexpr Statement kHeldByCustomer{
     "catalog.held_by_customer",
-    "SELECT l.product_id, sum(l.quantity) FROM catalog.reservations r"
-    " JOIN catalog.reservation_lines l ON l.order_id = r.order_id"
+    "SELECT l.product_id, sum(l.quantity) FROM catalog.reservations r, unnest(r.lines) AS l"
     " WHERE r.customer_id = $2 AND r.status IN ('reserved', 'sold') AND l.product_id = ANY($1::uuid[])"
     " GROUP BY l.product_id"};
-// Creates the reservation with its lines and takes their stock, unless the order was reserved before
-// (then it takes nothing). The products are locked and judged by then, so each line is taken.
+// Creates the reservation with its lines, at the names, prices and sellers the locked products have,
+// and takes their stock, unless the order was reserved before (then it takes nothing). The products
+// are locked and judged by then, so each line is taken.
 constexpr Statement kTakeBasket{
     "catalog.take_basket",
     "WITH claimed AS ("
-    "  INSERT INTO catalog.reservations (order_id, customer_id, status, created_at, updated_at)"
-    "  VALUES ($1, $4, 'reserved', $5, $5) ON CONFLICT (order_id) DO NOTHING RETURNING order_id),"
-    " taken AS ("
-    "  UPDATE catalog.products p SET reserved = p.reserved + b.quantity"
-    "  FROM claimed, unnest($2::uuid[], $3::bigint[]) AS b(id, quantity)"
-    "  WHERE p.id = b.id AND p.deleted_at IS NULL AND p.on_hand - p.reserved >= b.quantity"
-    "  RETURNING p.id, p.name, p.price, p.seller_id, b.quantity)"
-    " INSERT INTO catalog.reservation_lines (order_id, product_id, quantity, name, unit_price, seller_id)"
-    " SELECT $1, id, quantity, name, price, seller_id FROM taken"};
+    "  INSERT INTO catalog.reservations (order_id, customer_id, status, created_at, updated_at, lines)"
+    "  SELECT $1, $4, 'reserved', $5, $5, array_agg(ROW(b.id, b.quantity, b.name, b.price, b.seller_id)"
+    "    ::catalog.reserved_line ORDER BY b.id)"
+    "  FROM unnest($2::uuid[], $3::bigint[], $6::text[], $7::bigint[], $8::uuid[])"
+    "    AS b(id, quantity, name, price, seller_id)"
+    "  ON CONFLICT (order_id) DO NOTHING RETURNING order_id)"
+    " UPDATE catalog.products p SET reserved = p.reserved + b.quantity"
+    " FROM claimed, unnest($2::uuid[], $3::bigint[]) AS b(id, quantity)"
+    " WHERE p.id = b.id AND p.deleted_at IS NULL AND p.on_hand - p.reserved >= b.quantity"};
 
+// The lines of reservation $1, for a statement's FROM.
+#define SHOP_LINES_OF_RESERVATION " catalog.reservations r, unnest(r.lines) AS l WHERE r.order_id = $1"
 constexpr Statement kFind{"catalog.find_reservation",
                           "SELECT customer_id, status FROM catalog.reservations WHERE order_id = $1"};
 constexpr Statement kFindLines{"catalog.reservation_lines",
-                               "SELECT product_id, seller_id, name, unit_price, quantity"
-                               " FROM catalog.reservation_lines WHERE order_id = $1 ORDER BY product_id"};
+                               "SELECT l.product_id, l.seller_id, l.name, l.unit_price, l.quantity"
+                               " FROM" SHOP_LINES_OF_RESERVATION " ORDER BY l.product_id"};
 constexpr Statement kMove{"catalog.move_reservation",
                           "UPDATE catalog.reservations SET status = $3, updated_at = $4"
                           " WHERE order_id = $1 AND status = $2"};
 constexpr Statement kLockHeld{"catalog.lock_reserved_products",
-                              "SELECT p.id FROM catalog.products p JOIN catalog.reservation_lines l"
-                              " ON l.product_id = p.id WHERE l.order_id = $1 ORDER BY p.id FOR UPDATE OF p"};
+                              "SELECT p.id FROM catalog.products p, " SHOP_LINES_OF_RESERVATION
+                              " AND p.id = l.product_id ORDER BY p.id FOR UPDATE OF p"};
 constexpr Statement kRelease{"catalog.release_stock",
                              "UPDATE catalog.products p SET reserved = p.reserved - l.quantity"
-                             " FROM catalog.reservation_lines l WHERE l.order_id = $1 AND p.id = l.product_id"
-                             " RETURNING p.id"};
+                             " FROM" SHOP_LINES_OF_RESERVATION " AND p.id = l.product_id RETURNING p.id"};
 constexpr Statement kSell{"catalog.sell_stock",
                           "UPDATE catalog.products p SET on_hand = p.on_hand - l.quantity,"
                           " reserved = p.reserved - l.quantity"
-                          " FROM catalog.reservation_lines l WHERE l.order_id = $1 AND p.id = l.product_id"
-                          " RETURNING p.id"};
+                          " FROM" SHOP_LINES_OF_RESERVATION " AND p.id = l.product_id RETURNING p.id"};
 constexpr Statement kRestock{"catalog.restock",
                              "UPDATE catalog.products p SET on_hand = p.on_hand + l.quantity"
-                             " FROM catalog.reservation_lines l WHERE l.order_id = $1 AND p.id = l.product_id"
-                             " RETURNING p.id"};
+                             " FROM" SHOP_LINES_OF_RESERVATION " AND p.id = l.product_id RETURNING p.id"};
+#undef SHOP_LINES_OF_RESERVATION
 
 // A reservation's moves: from one status to the next, by one statement over all its lines.
 struct Move {
@@ -241,14 +241,21 @@ Outcome<Reservation, ReserveRefused> reserve(const CatalogContext& ctx, Tx& tx,
   tx.use_generic_plans();
   const auto locked = lock_basket(tx, ids, request.customer_id);
   Reservation reservation{.order_id = request.order_id, .customer_id = request.customer_id};
+  std::vector<std::string> names;
+  std::vector<std::int64_t> prices;
+  std::vector<std::string> sellers;
   for (const auto& line : basket) {
     const auto found = locked.find(line.product_id);
     const auto* product = found == locked.end() ? nullptr : &found->second;
     if (auto refused = refusal(line, product, now)) return refuse(std::move(*refused));
     reservation.lines.push_back(
         {line.product_id, product->seller_id, product->name, product->price, line.quantity});
+    names.push_back(product->name);
+    prices.push_back(product->price);
+    sellers.push_back(product->seller_id);
   }
-  const auto taken = tx.exec(kTakeBasket, request.order_id, ids, quantities, request.customer_id, now);
+  const auto taken = tx.exec(kTakeBasket, request.order_id, ids, quantities, request.customer_id, now, names,
+                             prices, sellers);
   if (taken == 0) return *find_reservation(tx, request.order_id);  // reserved before: answered as it was
   // The rows are locked and were judged sufficient: a shortfall here is a bug, and throwing rolls
   // the caller's transaction back rather than reserving part of the basket.
